@@ -1,0 +1,41 @@
+# ferry's build. `make help` lists the targets.
+GO       ?= go
+BIN      := bin/ferry
+PLUGINS  := plugins/build
+DATA     ?= ferry-data
+
+.PHONY: help build plugins test bench run vet lint check tidy clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+build: ## build bin/ferry
+	$(GO) build -o $(BIN) ./cmd/ferry
+
+plugins: build ## build the example functions into plugins/build
+	$(BIN) compile --out $(PLUGINS) plugins
+
+test: ## run every test (builds the Wasm guests it needs)
+	$(GO) test -race -count=1 ./...
+
+bench: ## run the benchmarks reported in docs/BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/
+
+run: plugins ## run the example sync against GitHub's public API
+	$(BIN) run $(PLUGINS)/github/fetch-issues.wasm --data $(DATA) \
+		--base-url https://api.github.com --metadata '{"owner":"extism","repo":"go-pdk"}'
+
+vet: ## go vet, for the host and the guests
+	$(GO) vet ./...
+	cd plugins && GOOS=wasip1 GOARCH=wasm $(GO) vet ./...
+
+lint: vet ## gofmt check plus vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
+
+tidy: ## go mod tidy must leave no diff
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+check: lint tidy test ## everything CI checks
+
+clean:
+	rm -rf bin $(PLUGINS)

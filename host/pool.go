@@ -1,0 +1,139 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	extism "github.com/extism/go-sdk"
+)
+
+// prewarmExport is the optional export the host calls on a fresh instance
+// before any execution takes it; ferry's Go guest package defines it so
+// that the Go runtime starts ahead of time.
+const prewarmExport = "ferry_prewarm"
+
+// prewarmTimeout bounds the start of one instance.
+const prewarmTimeout = 10 * time.Second
+
+// outputKeep is how much of the start and of the end of a guest's
+// stdout/stderr an instance keeps.
+const outputKeep = 2 << 10
+
+// instance is a fresh guest instance. It serves exactly one execution.
+type instance struct {
+	plugin *extism.Plugin
+	output *output
+}
+
+func (i *instance) close(ctx context.Context) { i.plugin.Close(ctx) }
+
+// pool keeps up to size fresh instances of one compiled bundle ready. An
+// instance leaves the pool once and is closed after its execution; a
+// background goroutine replaces it.
+type pool struct {
+	compiled *extism.CompiledPlugin
+	ready    chan *instance
+	wake     chan struct{}
+	done     chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
+}
+
+func newPool(compiled *extism.CompiledPlugin, size int) *pool {
+	p := &pool{
+		compiled: compiled,
+		ready:    make(chan *instance, size),
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+	}
+	if size > 0 {
+		p.wg.Add(1)
+		go p.fill()
+		p.signal()
+	}
+	return p
+}
+
+// take returns a fresh instance: a pre-warmed one when ready, else a new
+// one made now.
+func (p *pool) take(ctx context.Context) (*instance, error) {
+	select {
+	case inst := <-p.ready:
+		p.signal()
+		return inst, nil
+	default:
+		p.signal()
+		return p.create(ctx)
+	}
+}
+
+func (p *pool) signal() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// fill keeps the ready channel full until the pool closes.
+func (p *pool) fill() {
+	defer p.wg.Done()
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-p.wake:
+		}
+		for len(p.ready) < cap(p.ready) {
+			inst, err := p.create(context.Background())
+			if err != nil {
+				break // the next take instantiates on demand and reports the error
+			}
+			select {
+			case p.ready <- inst:
+			case <-p.done:
+				inst.close(context.Background())
+				return
+			}
+		}
+	}
+}
+
+// create instantiates the bundle and runs its prewarm export, if any.
+func (p *pool) create(ctx context.Context) (*instance, error) {
+	out := newOutput(outputKeep)
+	plugin, err := p.compiled.Instance(ctx, extism.PluginInstanceConfig{ModuleConfig: moduleConfig(out)})
+	if err != nil {
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
+	inst := &instance{plugin: plugin, output: out}
+	if plugin.FunctionExists(prewarmExport) {
+		ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
+		defer cancel()
+		if _, _, err := plugin.CallWithContext(ctx, prewarmExport, nil); err != nil {
+			inst.close(ctx)
+			return nil, fmt.Errorf("prewarm: %w (%s)", err, out.Summary())
+		}
+	}
+	return inst, nil
+}
+
+// prewarmed reports how many fresh instances are ready now.
+func (p *pool) prewarmed() int { return len(p.ready) }
+
+// close stops the filler and closes the instances still ready.
+func (p *pool) close(ctx context.Context) {
+	p.once.Do(func() {
+		close(p.done)
+		p.wg.Wait()
+		for {
+			select {
+			case inst := <-p.ready:
+				inst.close(ctx)
+			default:
+				return
+			}
+		}
+	})
+}

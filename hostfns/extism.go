@@ -1,0 +1,136 @@
+package hostfns
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	extism "github.com/extism/go-sdk"
+)
+
+// Namespace is the Wasm import module of ferry's host functions.
+const Namespace = "extism:host/user"
+
+// handler is one host function: JSON request in, result value out.
+type handler func(ctx context.Context, n *Nango, in []byte) (any, error)
+
+// handlers are the host functions of docs/ABI.md, by import name.
+var handlers = map[string]handler{
+	"request":            handleRequest,
+	"paginate":           handlePaginate,
+	"batch_save":         handleBatchSave,
+	"batch_update":       handleBatchUpdate,
+	"batch_delete":       handleBatchDelete,
+	"get_records_by_ids": handleGetRecordsByIDs,
+	"get_checkpoint":     handleGetCheckpoint,
+	"save_checkpoint":    handleSaveCheckpoint,
+	"clear_checkpoint":   handleClearCheckpoint,
+	"get_metadata":       handleGetMetadata,
+	"set_metadata":       handleSetMetadata,
+	"update_metadata":    handleUpdateMetadata,
+	"get_connection":     handleGetConnection,
+	"log":                handleLog,
+}
+
+// HostFunctionNames lists the functions a native bundle may import from
+// Namespace, sorted.
+func HostFunctionNames() []string {
+	names := make([]string, 0, len(handlers))
+	for name := range handlers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ExtismFunctions binds the nango capabilities as Extism host functions:
+// each takes and returns the offset of a JSON block. They find the
+// execution's *Nango with FromContext.
+func ExtismFunctions() []extism.HostFunction {
+	fns := make([]extism.HostFunction, 0, len(handlers))
+	for _, name := range HostFunctionNames() {
+		f := extism.NewHostFunctionWithStack(name, bind(name, handlers[name]),
+			[]extism.ValueType{extism.ValueTypePTR}, []extism.ValueType{extism.ValueTypePTR})
+		f.SetNamespace(Namespace)
+		fns = append(fns, f)
+	}
+	return fns
+}
+
+func bind(name string, h handler) extism.HostFunctionStackCallback {
+	return func(ctx context.Context, p *extism.CurrentPlugin, stack []uint64) {
+		in, err := p.ReadBytes(stack[0])
+		var out []byte
+		if err != nil {
+			out = encodeError(errorf(CodeInvalidRequest, "%s: read request: %v", name, err))
+		} else {
+			out = answer(ctx, name, h, in)
+		}
+		offset, err := p.WriteBytes(out)
+		if err != nil {
+			// The guest has no memory left for the answer: end the execution.
+			panic(fmt.Errorf("%s: write answer: %w", name, err))
+		}
+		stack[0] = offset
+	}
+}
+
+// answer runs h and encodes its result, or its error as {"error":{…}}.
+func answer(ctx context.Context, name string, h handler, in []byte) []byte {
+	n, ok := FromContext(ctx)
+	if !ok {
+		return encodeError(errorf(CodeNoExecution, "%s: called outside an execution", name))
+	}
+	res, err := h(ctx, n, in)
+	if err != nil {
+		return encodeError(err)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		return encodeError(errorf(CodeInternal, "%s: encode answer: %v", name, err))
+	}
+	return out
+}
+
+// wireError is the {"error":{…}} answer of a failed host call.
+type wireError struct {
+	Code     string        `json:"code"`
+	Message  string        `json:"message"`
+	Upstream *wireUpstream `json:"upstream,omitempty"`
+}
+
+type wireUpstream struct {
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+func encodeError(err error) []byte {
+	we := wireError{Code: CodeInternal, Message: err.Error()}
+	var e *Error
+	if errors.As(err, &e) {
+		we.Code = e.Code
+	}
+	var he *HTTPError
+	if errors.As(err, &he) {
+		we.Upstream = &wireUpstream{Status: he.Status, Headers: he.Headers, Body: he.Body}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		we.Code = "canceled"
+	}
+	out, _ := json.Marshal(struct {
+		Error wireError `json:"error"`
+	}{we})
+	return out
+}
+
+// decode unmarshals a guest's JSON request; malformed JSON is the guest's
+// error, reported as invalid_request.
+func decode(name string, in []byte, v any) error {
+	if err := json.Unmarshal(in, v); err != nil {
+		return errorf(CodeInvalidRequest, "%s: malformed request JSON: %v", name, err)
+	}
+	return nil
+}

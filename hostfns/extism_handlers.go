@@ -1,0 +1,142 @@
+package hostfns
+
+import (
+	"context"
+	"encoding/json"
+)
+
+type batchRequest struct {
+	Model   string            `json:"model"`
+	Records []json.RawMessage `json:"records"`
+}
+
+// batchAnswer is the JSON answer of the batch host functions.
+type batchAnswer struct {
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Deleted   int `json:"deleted"`
+	Unchanged int `json:"unchanged"`
+}
+
+func handleRequest(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var cfg ProxyConfig
+	if err := decode("request", in, &cfg); err != nil {
+		return nil, err
+	}
+	return n.Request(ctx, cfg)
+}
+
+func handlePaginate(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req struct {
+		Config ProxyConfig `json:"config"`
+		State  *PageState  `json:"state"`
+	}
+	if err := decode("paginate", in, &req); err != nil {
+		return nil, err
+	}
+	return n.NextPage(ctx, req.Config, req.State)
+}
+
+func handleBatch(name string, op func(*Nango, context.Context, string, []json.RawMessage) (batchAnswer, error)) handler {
+	return func(ctx context.Context, n *Nango, in []byte) (any, error) {
+		var req batchRequest
+		if err := decode(name, in, &req); err != nil {
+			return nil, err
+		}
+		return op(n, ctx, req.Model, req.Records)
+	}
+}
+
+var (
+	handleBatchSave   = handleBatch("batch_save", (*Nango).batchSave)
+	handleBatchUpdate = handleBatch("batch_update", (*Nango).batchUpdate)
+	handleBatchDelete = handleBatch("batch_delete", (*Nango).batchDelete)
+)
+
+func (n *Nango) batchSave(ctx context.Context, model string, records []json.RawMessage) (batchAnswer, error) {
+	r, err := n.BatchSave(ctx, model, records)
+	return batchAnswer{r.Added, r.Updated, r.Deleted, r.Unchanged}, err
+}
+
+func (n *Nango) batchUpdate(ctx context.Context, model string, records []json.RawMessage) (batchAnswer, error) {
+	r, err := n.BatchUpdate(ctx, model, records)
+	return batchAnswer{r.Added, r.Updated, r.Deleted, r.Unchanged}, err
+}
+
+func (n *Nango) batchDelete(ctx context.Context, model string, records []json.RawMessage) (batchAnswer, error) {
+	r, err := n.BatchDelete(ctx, model, records)
+	return batchAnswer{r.Added, r.Updated, r.Deleted, r.Unchanged}, err
+}
+
+func handleGetRecordsByIDs(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req struct {
+		Model string   `json:"model"`
+		IDs   []string `json:"ids"`
+	}
+	if err := decode("get_records_by_ids", in, &req); err != nil {
+		return nil, err
+	}
+	recs, err := n.GetRecordsByIDs(ctx, req.Model, req.IDs)
+	return map[string]any{"records": recs}, err
+}
+
+func handleGetCheckpoint(ctx context.Context, n *Nango, _ []byte) (any, error) {
+	cp, err := n.Checkpoint(ctx)
+	if cp == nil {
+		cp = json.RawMessage("null")
+	}
+	return map[string]any{"checkpoint": cp}, err
+}
+
+func handleSaveCheckpoint(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req struct {
+		Checkpoint json.RawMessage `json:"checkpoint"`
+	}
+	if err := decode("save_checkpoint", in, &req); err != nil {
+		return nil, err
+	}
+	return struct{}{}, n.SaveCheckpoint(ctx, req.Checkpoint)
+}
+
+func handleClearCheckpoint(ctx context.Context, n *Nango, _ []byte) (any, error) {
+	return struct{}{}, n.ClearCheckpoint(ctx)
+}
+
+func handleGetMetadata(ctx context.Context, n *Nango, _ []byte) (any, error) {
+	md, err := n.Metadata(ctx)
+	return map[string]any{"metadata": md}, err
+}
+
+type metadataRequest struct {
+	Metadata map[string]any `json:"metadata"`
+}
+
+func handleSetMetadata(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req metadataRequest
+	if err := decode("set_metadata", in, &req); err != nil {
+		return nil, err
+	}
+	return struct{}{}, n.SetMetadata(ctx, req.Metadata)
+}
+
+func handleUpdateMetadata(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req metadataRequest
+	if err := decode("update_metadata", in, &req); err != nil {
+		return nil, err
+	}
+	return struct{}{}, n.UpdateMetadata(ctx, req.Metadata)
+}
+
+func handleGetConnection(ctx context.Context, n *Nango, _ []byte) (any, error) {
+	c, err := n.GetConnection(ctx)
+	return map[string]any{"connection": c}, err
+}
+
+func handleLog(_ context.Context, n *Nango, in []byte) (any, error) {
+	var line LogLine
+	if err := decode("log", in, &line); err != nil {
+		return nil, err
+	}
+	line.Time = n.clock().UTC()
+	return struct{}{}, n.Log(line)
+}

@@ -1,0 +1,119 @@
+package hostfns
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"github.com/ferryhq/ferry/store"
+)
+
+// BatchSave upserts records of model into the connection's cache.
+func (n *Nango) BatchSave(ctx context.Context, model string, records []json.RawMessage) (store.BatchResult, error) {
+	key, err := n.modelKey("batchSave", model)
+	if err != nil {
+		return store.BatchResult{}, err
+	}
+	res, err := n.store.SaveRecords(ctx, key, records)
+	if err != nil {
+		return res, storeError("batchSave", err)
+	}
+	n.recordBatch(model, res)
+	return res, nil
+}
+
+// BatchUpdate deep-merges partial records of model into stored ones.
+func (n *Nango) BatchUpdate(ctx context.Context, model string, partials []json.RawMessage) (store.BatchResult, error) {
+	key, err := n.modelKey("batchUpdate", model)
+	if err != nil {
+		return store.BatchResult{}, err
+	}
+	res, err := n.store.UpdateRecords(ctx, key, partials)
+	if err != nil {
+		return res, storeError("batchUpdate", err)
+	}
+	n.recordBatch(model, res)
+	return res, nil
+}
+
+// BatchDelete soft-deletes the records of model whose ids the given
+// records carry (Nango passes whole records; only ids matter).
+func (n *Nango) BatchDelete(ctx context.Context, model string, records []json.RawMessage) (store.BatchResult, error) {
+	key, err := n.modelKey("batchDelete", model)
+	if err != nil {
+		return store.BatchResult{}, err
+	}
+	ids, err := recordIDs(records)
+	if err != nil {
+		return store.BatchResult{}, err
+	}
+	res, err := n.store.DeleteRecords(ctx, key, ids)
+	if err != nil {
+		return res, storeError("batchDelete", err)
+	}
+	n.recordBatch(model, res)
+	return res, nil
+}
+
+// GetRecordsByIDs returns the stored records of model with the given ids,
+// keyed by id; missing ids are absent.
+func (n *Nango) GetRecordsByIDs(ctx context.Context, model string, ids []string) (map[string]json.RawMessage, error) {
+	key, err := n.modelKey("getRecordsByIds", model)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := n.store.GetRecords(ctx, key, ids)
+	if err != nil {
+		return nil, storeError("getRecordsByIds", err)
+	}
+	out := make(map[string]json.RawMessage, len(recs))
+	for id, r := range recs {
+		out[id] = r.Data
+	}
+	return out, nil
+}
+
+// modelKey checks that the function declares model and names its records.
+func (n *Nango) modelKey(op, model string) (store.ModelKey, error) {
+	if model == "" {
+		return store.ModelKey{}, errorf(CodeUnknownModel, "%s: model name is missing", op)
+	}
+	if !slices.Contains(n.scope.Models, model) {
+		return store.ModelKey{}, errorf(CodeUnknownModel, "%s: model %q is not declared by function %q (declared: %v)", op, model, n.scope.Function, n.scope.Models)
+	}
+	return store.ModelKey{Connection: n.connection(), Model: model}, nil
+}
+
+// recordIDs extracts the id of each record: a string or an integer.
+func recordIDs(records []json.RawMessage) ([]string, error) {
+	ids := make([]string, len(records))
+	for i, raw := range records {
+		var r struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return nil, errorf(CodeInvalidRecord, "batchDelete: record %d: not a JSON object: %v", i, err)
+		}
+		id, ok := idString(r.ID)
+		if !ok {
+			return nil, errorf(CodeInvalidRecord, "batchDelete: record %d: id must be a non-empty string or an integer", i)
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+func idString(raw json.RawMessage) (string, bool) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, s != ""
+	}
+	var num json.Number
+	if err := json.Unmarshal(raw, &num); err != nil {
+		return "", false
+	}
+	if _, err := num.Int64(); err != nil {
+		return "", false
+	}
+	return num.String(), true
+}

@@ -1,0 +1,67 @@
+package nango
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// BatchResult counts what a batch changed in ferry's record cache.
+type BatchResult struct {
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Deleted   int `json:"deleted"`
+	Unchanged int `json:"unchanged"`
+}
+
+type batchRequest struct {
+	Model   string `json:"model"`
+	Records any    `json:"records"`
+}
+
+// BatchSave upserts records (a slice of structs or maps, each with an "id")
+// of the given model. Records identical to the stored ones change nothing.
+func BatchSave(records any, model string) (BatchResult, error) {
+	return batch(hostBatchSave, "batch_save", records, model)
+}
+
+// BatchUpdate deep-merges partial records (each with an "id") into stored
+// ones of the given model.
+func BatchUpdate(partials any, model string) (BatchResult, error) {
+	return batch(hostBatchUpdate, "batch_update", partials, model)
+}
+
+// BatchDelete marks records (each with at least an "id") of the given model
+// as deleted.
+func BatchDelete(records any, model string) (BatchResult, error) {
+	return batch(hostBatchDelete, "batch_delete", records, model)
+}
+
+func batch(fn func(uint64) uint64, name string, records any, model string) (BatchResult, error) {
+	var res BatchResult
+	err := call(fn, name, batchRequest{Model: model, Records: records}, &res)
+	return res, err
+}
+
+// GetRecordsByIds returns the stored records of model with the given ids,
+// keyed by id; ids with no record are absent.
+func GetRecordsByIds[T any](ids []string, model string) (map[string]T, error) {
+	req := struct {
+		Model string   `json:"model"`
+		IDs   []string `json:"ids"`
+	}{model, ids}
+	var res struct {
+		Records map[string]json.RawMessage `json:"records"`
+	}
+	if err := call(hostGetRecordsByIDs, "get_records_by_ids", req, &res); err != nil {
+		return nil, err
+	}
+	out := make(map[string]T, len(res.Records))
+	for id, raw := range res.Records {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("get_records_by_ids: decode record %q: %w", id, err)
+		}
+		out[id] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,134 @@
+// Package store is ferry's embedded persistence: one bbolt file holding
+// change-tracked records, function checkpoints and connection metadata (and,
+// as the project grows, integrations, connections, executions and the
+// webhook outbox).
+//
+// Each kind of data lives under its own top-level bucket ("records",
+// "checkpoints", "metadata", ...), and below it under one nested bucket per
+// connection, so that a connection's data can be found and dropped as a unit.
+// Every batch is validated completely before the single write transaction
+// that applies it, so a bad record leaves the store unchanged.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Top-level bucket names. Add new kinds here; Open creates them all.
+var topBuckets = [][]byte{bucketRecords, bucketCheckpoints, bucketMetadata}
+
+var (
+	bucketRecords     = []byte("records")
+	bucketCheckpoints = []byte("checkpoints")
+	bucketMetadata    = []byte("metadata")
+)
+
+// initialMmapSize is the address space mapped at Open (not memory used).
+const initialMmapSize = 1 << 30
+
+// Options configures Open. The zero value is usable.
+type Options struct {
+	// Now is the clock used for every timestamp; default time.Now. Times are
+	// stored in UTC.
+	Now func() time.Time
+	// NoSync skips fsync on commit. Only for tests and benchmarks: a crash
+	// can lose or corrupt recent writes.
+	NoSync bool
+	// Timeout bounds the wait for the file lock held by another process;
+	// default 1s.
+	Timeout time.Duration
+}
+
+// Store is ferry's bbolt-backed persistence. It is safe for concurrent use:
+// reads run in parallel, writes are serialised by bbolt.
+type Store struct {
+	db  *bolt.DB
+	now func() time.Time
+}
+
+// Open opens (creating with mode 0600 if needed) the store file at path and
+// makes sure every top-level bucket exists.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	bopts := &bolt.Options{
+		Timeout:      opts.Timeout,
+		NoSync:       opts.NoSync,
+		FreelistType: bolt.FreelistMapType, // O(1) allocation in large files
+	}
+	if runtime.GOOS != "windows" { // there the file would grow to this size at once
+		// Reserve address space up front: growing the map means remapping,
+		// which waits for every read transaction and re-copies dirty nodes.
+		// bopts.InitialMmapSize = initialMmapSize
+	}
+	db, err := bolt.Open(path, 0o600, bopts)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range topBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
+	}
+	return &Store{db: db, now: func() time.Time { return clock().UTC() }}, nil
+}
+
+// Close releases the file. Calls in flight finish first.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// update runs fn in one write transaction. It commits only when fn reports a
+// change; otherwise (or on error) it rolls back, which costs no fsync.
+func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) (changed bool, err error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	changed, err := fn(tx)
+	if err != nil || !changed {
+		return errors.Join(err, ignoreRollback(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// view runs fn in one read transaction.
+func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(fn)
+}
+
+func ignoreRollback(err error) error {
+	if errors.Is(err, bolt.ErrTxClosed) {
+		return nil
+	}
+	return err
+}
