@@ -107,9 +107,8 @@ func (t Target) build(ctx context.Context, p *plan) (*outgoing, error) {
 	if len(t.Provider.Query) > 0 || (p.link == "" && len(p.params) > 0) {
 		q := url.Values{}
 		if p.link != "" {
-			q = out.url.Query()
-		}
-		if p.link == "" {
+			q = out.url.Query() // re-encoded below: provider values replace the link's
+		} else {
 			for k, vs := range p.params {
 				q[k] = append(q[k], vs...)
 			}

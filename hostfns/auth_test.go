@@ -250,3 +250,22 @@ func TestRedactURLPassword(t *testing.T) {
 		t.Errorf("redactURL changed its argument: %s", u)
 	}
 }
+
+func TestCredentialsReadPerAttempt(t *testing.T) {
+	rec := newRecorder(t, script(step{status: 503}, step{status: 200, body: `{}`}))
+	var n int
+	tg := Target{
+		Provider: Provider{BaseURL: rec.URL, AuthMode: AuthOAuth2},
+		Credentials: credsFunc(func(context.Context, Connection) (Credentials, error) {
+			n++
+			return Credentials{AccessToken: "tok-" + strings.Repeat("x", n)}, nil
+		}),
+	}
+	if _, err := testHTTP().Do(context.Background(), tg, ProxyConfig{Endpoint: "/", Retries: 1}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := rec.requests()
+	if reqs[0].Header.Get("Authorization") != "Bearer tok-x" || reqs[1].Header.Get("Authorization") != "Bearer tok-xx" {
+		t.Errorf("retry did not use refreshed credentials: %q, %q", reqs[0].Header.Get("Authorization"), reqs[1].Header.Get("Authorization"))
+	}
+}

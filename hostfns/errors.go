@@ -13,6 +13,7 @@ const (
 	CodeInvalidConfig  = "invalid_config"  // a ProxyConfig the HTTP capability refuses
 	CodeHTTPError      = "http_error"      // the upstream API answered non-2xx
 	CodeNetworkError   = "network_error"   // the upstream API could not be reached
+	CodeCanceled       = "canceled"        // the execution's deadline passed or it was canceled
 	CodeNoExecution    = "no_execution"    // a host function called outside an execution
 	CodeInternal       = "internal_error"  // anything else; details are in the host's log
 )

@@ -109,16 +109,18 @@ type wireUpstream struct {
 
 func encodeError(err error) []byte {
 	we := wireError{Code: CodeInternal, Message: err.Error()}
-	var e *Error
-	if errors.As(err, &e) {
+	var (
+		e  *Error
+		he *HTTPError
+	)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		we.Code = CodeCanceled
+	case errors.As(err, &e):
 		we.Code = e.Code
-	}
-	var he *HTTPError
-	if errors.As(err, &he) {
-		we.Upstream = &wireUpstream{Status: he.Status, Headers: he.Headers, Body: he.Body}
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		we.Code = "canceled"
+		if errors.As(err, &he) {
+			we.Upstream = &wireUpstream{Status: he.Status, Headers: he.Headers, Body: he.Body}
+		}
 	}
 	out, _ := json.Marshal(struct {
 		Error wireError `json:"error"`

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -381,4 +382,25 @@ func BenchmarkDo(b *testing.B) {
 			resp.Body.Close()
 		}
 	})
+}
+
+func ExampleHTTP_Do() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"auth":%q,"q":%q}`, r.Header.Get("X-Api-Key"), r.URL.Query().Get("q"))
+	}))
+	defer api.Close()
+
+	h := NewHTTP(HTTPOptions{})
+	target := Target{
+		Provider:    Provider{AuthMode: AuthAPIKey, BaseURL: api.URL + "/v1", Headers: map[string]string{"X-Api-Key": "${apiKey}"}},
+		Credentials: StaticCredentials{APIKey: "secret"},
+	}
+	res, err := h.Do(context.Background(), target, ProxyConfig{Endpoint: "/search", Params: Params{"q": {"ferry"}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Status, string(res.Data))
+	// Output: 200 {"auth":"secret","q":"ferry"}
 }

@@ -373,3 +373,25 @@ func TestLinkURL(t *testing.T) {
 		})
 	}
 }
+
+func TestPaginateLinkKeepsAuth(t *testing.T) {
+	api := itemsAPI(t)
+	tg := Target{
+		Provider: Provider{BaseURL: api.URL, AuthMode: AuthAPIKey, Query: map[string]string{"api_key": "${apiKey}"},
+			Headers: map[string]string{"X-Key": "${apiKey}"}},
+		Credentials: staticCreds(Credentials{APIKey: "k-123"}),
+	}
+	cfg := ProxyConfig{Endpoint: "/link", Paginate: &PaginateConfig{Type: PaginateLink}}
+	if err := testHTTP().Paginate(context.Background(), tg, cfg, func([]json.RawMessage) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	reqs := api.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("requests = %d, want 3", len(reqs))
+	}
+	for i, r := range reqs {
+		if got := r.Query["api_key"]; len(got) != 1 || got[0] != "k-123" || r.Header.Get("X-Key") != "k-123" {
+			t.Errorf("request %d: api_key %v, X-Key %q", i, got, r.Header.Get("X-Key"))
+		}
+	}
+}

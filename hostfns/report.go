@@ -17,11 +17,11 @@ type LogLine struct {
 // Report is what an execution did: its log lines, its upstream calls and
 // the record changes per model.
 type Report struct {
-	Logs        []LogLine                    `json:"logs"`
-	DroppedLogs int                          `json:"droppedLogs,omitempty"`
+	Logs         []LogLine                    `json:"logs"`
+	DroppedLogs  int                          `json:"droppedLogs,omitempty"`
 	Calls        []Call                       `json:"calls"`
 	DroppedCalls int                          `json:"droppedCalls,omitempty"`
-	Records     map[string]store.BatchResult `json:"records"`
+	Records      map[string]store.BatchResult `json:"records"`
 
 	maxLogs int
 }

@@ -44,15 +44,20 @@ func (n *Nango) sameConnection(cfg ProxyConfig) error {
 
 // httpError maps an HTTP capability failure to the code a guest sees.
 func httpError(err error) error {
-	var he *HTTPError
+	var (
+		he *HTTPError
+		ne *NetworkError
+	)
 	switch {
-	case errors.As(err, &he):
-		return &Error{Code: CodeHTTPError, Message: err.Error(), err: err}
-	case errors.Is(err, ErrInvalidConfig):
-		return &Error{Code: CodeInvalidConfig, Message: err.Error(), err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return err
-	default:
+	case errors.As(err, &he):
+		return &Error{Code: CodeHTTPError, Message: err.Error(), err: err}
+	case errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrTemplate), errors.Is(err, ErrCredentials):
+		return &Error{Code: CodeInvalidConfig, Message: err.Error(), err: err}
+	case errors.As(err, &ne):
 		return &Error{Code: CodeNetworkError, Message: err.Error(), err: err}
+	default:
+		return &Error{Code: CodeInternal, Message: err.Error(), err: err}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // batchItem is one validated entry of a batch.
@@ -19,30 +22,72 @@ type batchItem struct {
 
 func (it *batchItem) data() []byte { return it.value[headerSize:] }
 
+// parseChunk is how many records one goroutine parses at a time.
+const parseChunk = 128
+
 // parseBatch validates every record of a batch before anything touches the
 // database, hashes each, and drops duplicates (the last occurrence of an id
-// wins, in the place of the first). All values share one allocation.
+// wins, in the place of the first). Large batches are parsed on several
+// cores, chunk by chunk, so a slow core does not hold the rest back; the
+// error reported is still the one of the first bad record.
 func parseBatch(records []json.RawMessage) ([]batchItem, []string, error) {
+	items := make([]batchItem, len(records))
+	chunks := (len(records) + parseChunk - 1) / parseChunk
+	errs := make([]error, chunks)
+	parse := func(c int) {
+		lo, hi := c*parseChunk, min(len(records), (c+1)*parseChunk)
+		errs[c] = parseRange(records[lo:hi], items[lo:hi], lo)
+	}
+	if workers := min(runtime.GOMAXPROCS(0), chunks); workers <= 1 {
+		for c := range chunks {
+			parse(c)
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
+					parse(c)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	d := newDeduper(len(items))
+	for _, it := range items {
+		d.add(it)
+	}
+	return d.items, d.dups, nil
+}
+
+// parseRange parses records into items; base is the index of records[0] in
+// the batch. All values of the range share one allocation.
+func parseRange(records []json.RawMessage, items []batchItem, base int) error {
 	total := 0
 	for _, r := range records {
 		total += headerSize + len(r) // compact JSON is never longer than its source
 	}
 	arena := make([]byte, 0, total)
 	var room [headerSize]byte
-	d := newDeduper(len(records))
 	for i, raw := range records {
 		start := len(arena)
 		arena = append(arena, room[:]...)
 		grown, id, err := appendRecord(arena, raw)
 		if err != nil {
-			return nil, nil, fmt.Errorf("record %d: %w", i, err)
+			return fmt.Errorf("record %d: %w", base+i, err)
 		}
 		arena = grown
-		it := batchItem{index: i, id: id, key: []byte(id), value: arena[start:len(arena):len(arena)]}
+		it := &items[i]
+		*it = batchItem{index: base + i, id: id, key: []byte(id), value: arena[start:len(arena):len(arena)]}
 		it.hash = sha256.Sum256(it.data())
-		d.add(it)
 	}
-	return d.items, d.dups, nil
+	return nil
 }
 
 // parseIDs validates the ids of a delete batch and drops duplicates.

@@ -12,7 +12,7 @@ import (
 // JSON. Layout of header version 1 (integers big-endian):
 //
 //	0      version (1)
-//	1      last action (actionCode)
+//	1      last action (codeAdded, codeUpdated or codeDeleted)
 //	2:10   cursor sequence
 //	10:18  first seen, Unix nanoseconds
 //	18:26  last modified, Unix nanoseconds

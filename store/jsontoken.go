@@ -1,6 +1,9 @@
 package store
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // metadataKey is the member Nango adds to records it hands out; it is never
 // part of a record's data.
@@ -11,51 +14,54 @@ func (c *compactor) string() error {
 	start := c.pos
 	c.pos++
 	c.escaped = false
-	for c.pos < len(c.in) {
-		c.pos = skipPlain(c.in, c.pos)
-		if c.pos >= len(c.in) {
-			break
+	for {
+		rest := c.in[c.pos:]
+		end := bytes.IndexByte(rest, '"')
+		if end < 0 {
+			c.pos = len(c.in)
+			return c.errorf("unterminated string")
 		}
-		switch ch := c.in[c.pos]; {
-		case ch == '"':
-			c.pos++
+		i := firstSpecial(rest[:end])
+		if i < 0 {
+			c.pos += end + 1
 			c.out = append(c.out, c.in[start:c.pos]...)
 			return nil
-		case ch == '\\':
-			c.escaped = true
-			if err := c.escape(); err != nil {
-				return err
-			}
-		case ch < 0x20:
-			return c.errorf("control character %q in a string", ch)
-		default:
-			c.pos++
+		}
+		c.pos += i
+		if rest[i] != '\\' {
+			return c.errorf("control character %q in a string", rest[i])
+		}
+		c.escaped = true
+		if err := c.escape(); err != nil {
+			return err
 		}
 	}
-	return c.errorf("unterminated string")
 }
 
-// skipPlain returns the index of the first byte at or after i that needs a
-// look inside a string — a quote, a backslash or a control character — or
-// a little before it, or len(b). It tests eight bytes at a time (SWAR):
-// (v-0x01…)&^v has a lane's top bit set when that lane of v is zero (and
-// borrows can add false lanes only above a true one), so a block passes only
-// when no byte is below 0x20 and none equals '"' or '\\' (zero after XOR).
-func skipPlain(b []byte, i int) int {
+// firstSpecial returns the index of the first backslash or control character
+// in b, or -1. It tests eight bytes at a time (SWAR): (v-0x01…)&^v has a
+// lane's top bit set when that lane of v is zero, and (v-0x20…)&^v when the
+// lane is below 0x20 (borrows can add false lanes only above a true one, so
+// the test is exact for the block as a whole).
+func firstSpecial(b []byte) int {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
+	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (ones * '"')
 		s := x ^ (ones * '\\')
-		special := (x-ones*0x20)&^x | (q-ones)&^q | (s-ones)&^s
-		if special&highs != 0 {
+		if ((x-ones*0x20)&^x|(s-ones)&^s)&highs != 0 {
 			break
 		}
 	}
-	return i
+	for ; i < len(b); i++ {
+		if b[i] < 0x20 || b[i] == '\\' {
+			return i
+		}
+	}
+	return -1
 }
 
 // escape checks the escape sequence at c.pos (a backslash) and skips it.

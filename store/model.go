@@ -37,33 +37,29 @@ func openModel(tx *bolt.Tx, key ModelKey, create bool) (*modelTx, error) {
 	if records == nil {
 		return nil, fmt.Errorf("bucket %s is missing", bucketRecords)
 	}
-	if !create {
-		conn := records.Bucket(key.bucketKey())
-		if conn == nil {
-			return nil, nil
+	var b *bolt.Bucket
+	if create {
+		conn, err := records.CreateBucketIfNotExists(key.bucketKey())
+		if err != nil {
+			return nil, fmt.Errorf("create connection bucket: %w", err)
 		}
-		b := conn.Bucket([]byte(key.Model))
-		if b == nil {
-			return nil, nil
+		if b, err = conn.CreateBucketIfNotExists([]byte(key.Model)); err != nil {
+			return nil, fmt.Errorf("create model bucket: %w", err)
 		}
-		m := &modelTx{bucket: b, data: b.Bucket(bucketData), index: b.Bucket(bucketIndex), seq: b.Sequence()}
-		m.cursor = m.data.Cursor()
-		return m, nil
+		for _, name := range [][]byte{bucketData, bucketIndex} {
+			if _, err := b.CreateBucketIfNotExists(name); err != nil {
+				return nil, fmt.Errorf("create %s bucket: %w", name, err)
+			}
+		}
+	} else if conn := records.Bucket(key.bucketKey()); conn != nil {
+		b = conn.Bucket([]byte(key.Model))
 	}
-	conn, err := records.CreateBucketIfNotExists(key.bucketKey())
-	if err != nil {
-		return nil, fmt.Errorf("create connection bucket: %w", err)
+	if b == nil {
+		return nil, nil
 	}
-	b, err := conn.CreateBucketIfNotExists([]byte(key.Model))
-	if err != nil {
-		return nil, fmt.Errorf("create model bucket: %w", err)
-	}
-	m := &modelTx{bucket: b, seq: b.Sequence()}
-	if m.data, err = b.CreateBucketIfNotExists(bucketData); err != nil {
-		return nil, fmt.Errorf("create data bucket: %w", err)
-	}
-	if m.index, err = b.CreateBucketIfNotExists(bucketIndex); err != nil {
-		return nil, fmt.Errorf("create index bucket: %w", err)
+	m := &modelTx{bucket: b, data: b.Bucket(bucketData), index: b.Bucket(bucketIndex), seq: b.Sequence()}
+	if m.data == nil || m.index == nil {
+		return nil, fmt.Errorf("model bucket %q is incomplete", key.Model)
 	}
 	// Split pages fuller than bbolt's default of half: the index only grows
 	// at its end, and records of a few hundred bytes or more would otherwise
@@ -89,8 +85,8 @@ func (m *modelTx) lookup(id []byte) (value []byte, h header, found bool, err err
 
 // write stores value (whose first headerSize bytes receive h) as the
 // record's new state at the next cursor, moving its index entry there from
-// old's position.
-// The id slice must stay unchanged until the transaction ends.
+// old's position. Neither id nor value may change before the transaction
+// ends: bbolt keeps referring to them until it commits.
 func (m *modelTx) write(id []byte, value []byte, h *header, old *header) error {
 	m.seq++
 	m.changes++

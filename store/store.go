@@ -70,7 +70,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if runtime.GOOS != "windows" { // there the file would grow to this size at once
 		// Reserve address space up front: growing the map means remapping,
 		// which waits for every read transaction and re-copies dirty nodes.
-		// bopts.InitialMmapSize = initialMmapSize
+		bopts.InitialMmapSize = initialMmapSize
 	}
 	db, err := bolt.Open(path, 0o600, bopts)
 	if err != nil {

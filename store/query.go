@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -32,13 +33,13 @@ type RecordPage struct {
 type listPlan struct {
 	after    uint64
 	limit    int
-	modified int64 // Unix nanoseconds; 0 = no filter
+	modified int64 // Unix nanoseconds; math.MinInt64 = no filter
 	actions  [codeDeleted + 1]bool
 	anyAct   bool
 }
 
 func (q ListQuery) plan() (listPlan, error) {
-	p := listPlan{limit: q.Limit, anyAct: len(q.Filter) == 0}
+	p := listPlan{limit: q.Limit, anyAct: len(q.Filter) == 0, modified: math.MinInt64}
 	switch {
 	case q.Limit == 0:
 		p.limit = DefaultListLimit
@@ -57,8 +58,12 @@ func (q ListQuery) plan() (listPlan, error) {
 			return p, fmt.Errorf("unknown action %q in filter: %w", a, ErrInvalidQuery)
 		}
 	}
-	if !q.ModifiedAfter.IsZero() {
-		p.modified = q.ModifiedAfter.UnixNano()
+	switch t := q.ModifiedAfter; {
+	case t.IsZero(), t.Before(time.Unix(0, math.MinInt64)):
+	case t.After(time.Unix(0, math.MaxInt64)):
+		p.modified = math.MaxInt64
+	default:
+		p.modified = t.UnixNano()
 	}
 	if q.Cursor != "" {
 		seq, err := decodeCursor(q.Cursor)
@@ -71,5 +76,5 @@ func (q ListQuery) plan() (listPlan, error) {
 }
 
 func (p *listPlan) match(h *header) bool {
-	return h.seq > p.after && (p.anyAct || p.actions[h.action]) && (p.modified == 0 || h.modified >= p.modified)
+	return h.seq > p.after && (p.anyAct || p.actions[h.action]) && h.modified >= p.modified
 }

@@ -140,6 +140,8 @@ func TestListRecordsFilters(t *testing.T) {
 		{"modified at or after", ListQuery{ModifiedAfter: later}, []string{"r03", "r10", "r05"}},
 		{"modified after, before all", ListQuery{ModifiedAfter: start.Add(-time.Second)}, want},
 		{"modified after, after all", ListQuery{ModifiedAfter: later.Add(time.Nanosecond)}, nil},
+		{"modified after year 1", ListQuery{ModifiedAfter: time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC)}, want},
+		{"modified after year 9999", ListQuery{ModifiedAfter: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, nil},
 		{"ids", ListQuery{IDs: []string{"r10", "r01", "nope", "r05", "r01", ""}}, []string{"r01", "r10", "r05"}},
 		{"ids and filter", ListQuery{IDs: []string{"r10", "r01", "r05"}, Filter: []Action{ActionUpdated}}, []string{"r10"}},
 		{"ids and modified after", ListQuery{IDs: []string{"r10", "r01"}, ModifiedAfter: later}, []string{"r10"}},
@@ -159,64 +161,30 @@ func TestListRecordsFilters(t *testing.T) {
 	}
 }
 
-func TestListRecordsLimits(t *testing.T) {
+func TestModelsAndConnectionsAreSeparate(t *testing.T) {
 	s, _, _ := openTestStore(t)
-	batch := make([]string, 150)
-	for i := range batch {
-		batch[i] = fmt.Sprintf(`{"id":"r%03d"}`, i)
+	keys := []ModelKey{
+		testKey,
+		{Connection: testConn, Model: "User"},
+		{Connection: Connection{"dev", "github", "conn-2"}, Model: "Issue"},
+		{Connection: Connection{"prod", "github", "conn-1"}, Model: "Issue"},
+		{Connection: Connection{"dev", "gitlab", "conn-1"}, Model: "Issue"},
 	}
-	mustSave(t, s, testKey, batch...)
-	tests := []struct {
-		limit    int
-		wantLen  int
-		wantNext bool
-	}{
-		{0, 100, true},
-		{1, 1, true},
-		{149, 149, true},
-		{150, 150, false},
-		{10000, 150, false},
-	}
-	for _, tc := range tests {
-		t.Run(fmt.Sprint(tc.limit), func(t *testing.T) {
-			page, err := s.ListRecords(context.Background(), testKey, ListQuery{Limit: tc.limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(page.Records) != tc.wantLen || (page.NextCursor != "") != tc.wantNext {
-				t.Errorf("got %d records, next %q; want %d, next %v", len(page.Records), page.NextCursor, tc.wantLen, tc.wantNext)
-			}
-		})
-	}
-}
-
-func TestListRecordsNextCursorOnlyWhenMoreMatch(t *testing.T) {
-	s, _, _ := openTestStore(t)
-	mustSave(t, s, testKey, `{"id":"a"}`, `{"id":"b"}`, `{"id":"c"}`)
-	if _, err := s.DeleteRecords(context.Background(), testKey, []string{"a"}); err != nil {
-		t.Fatal(err)
-	}
-	// Two ADDED records remain and a DELETED one follows them: a page of two
-	// ADDED records is the last ADDED page.
-	page, err := s.ListRecords(context.Background(), testKey, ListQuery{Limit: 2, Filter: []Action{ActionAdded}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := ids(page.Records); !reflect.DeepEqual(got, []string{"b", "c"}) || page.NextCursor != "" {
-		t.Errorf("page = %v, next %q", got, page.NextCursor)
-	}
-}
-
-func TestListRecordsUnknownModelIsEmpty(t *testing.T) {
-	s, _, _ := openTestStore(t)
-	for _, k := range []ModelKey{testKey, {Connection: Connection{"x", "y", "z"}, Model: "M"}} {
-		page, err := s.ListRecords(context.Background(), k, ListQuery{Cursor: encodeCursor(5)})
-		if err != nil || len(page.Records) != 0 || page.NextCursor != "" {
-			t.Errorf("%s: page %+v, err %v", k, page, err)
+	for i, k := range keys {
+		for j := 0; j <= i; j++ {
+			mustSave(t, s, k, `{"id":"r`+string(rune('0'+j))+`"}`)
 		}
-		got, err := s.GetRecords(context.Background(), k, []string{"a"})
-		if err != nil || got == nil || len(got) != 0 {
-			t.Errorf("%s: GetRecords = %v, %v; want an empty map", k, got, err)
+	}
+	for i, k := range keys {
+		page, err := s.ListRecords(context.Background(), k, ListQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Records) != i+1 {
+			t.Errorf("%s: %d records, want %d", k, len(page.Records), i+1)
+		}
+		if page.Records[0].Meta.Cursor != encodeCursor(1) {
+			t.Errorf("%s: first cursor %q, want its own sequence", k, page.Records[0].Meta.Cursor)
 		}
 	}
 }
