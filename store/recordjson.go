@@ -57,7 +57,7 @@ func idFromJSON(v []byte, escaped bool) (string, error) {
 	}
 	for _, d := range digits {
 		if d < '0' || d > '9' {
-			return "", invalidRecord(fmt.Sprintf("id %s is not an integer", v))
+			return "", invalidRecord(fmt.Sprintf("id %s is not an integer", truncate(string(v), 32)))
 		}
 	}
 	if string(v) == "-0" {
