@@ -112,7 +112,7 @@ func storeError(op string, err error) error {
 	switch {
 	case errors.Is(err, store.ErrInvalidRecord):
 		return errorf(CodeInvalidRecord, "%s: %w", op, err)
-	case errors.Is(err, store.ErrInvalidCheckpoint), errors.Is(err, store.ErrInvalidKey):
+	case errors.Is(err, store.ErrInvalidCheckpoint), errors.Is(err, store.ErrInvalidKey), errors.Is(err, store.ErrInvalidMetadata):
 		return errorf(CodeInvalidRequest, "%s: %w", op, err)
 	default:
 		return errorf(CodeInternal, "%s: %w", op, err)

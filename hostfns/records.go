@@ -84,36 +84,15 @@ func (n *Nango) modelKey(op, model string) (store.ModelKey, error) {
 	return store.ModelKey{Connection: n.connection(), Model: model}, nil
 }
 
-// recordIDs extracts the id of each record: a string or an integer.
+// recordIDs extracts the id of each record with the store's own rules.
 func recordIDs(records []json.RawMessage) ([]string, error) {
 	ids := make([]string, len(records))
 	for i, raw := range records {
-		var r struct {
-			ID json.RawMessage `json:"id"`
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return nil, errorf(CodeInvalidRecord, "batchDelete: record %d: not a JSON object: %v", i, err)
-		}
-		id, ok := idString(r.ID)
-		if !ok {
-			return nil, errorf(CodeInvalidRecord, "batchDelete: record %d: id must be a non-empty string or an integer", i)
+		id, err := store.RecordID(raw)
+		if err != nil {
+			return nil, errorf(CodeInvalidRecord, "batchDelete: record %d: %v", i, err)
 		}
 		ids[i] = id
 	}
 	return ids, nil
-}
-
-func idString(raw json.RawMessage) (string, bool) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s, s != ""
-	}
-	var num json.Number
-	if err := json.Unmarshal(raw, &num); err != nil {
-		return "", false
-	}
-	if _, err := num.Int64(); err != nil {
-		return "", false
-	}
-	return num.String(), true
 }

@@ -3,6 +3,7 @@ package nango
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 )
 
 // BatchResult counts what a batch changed in ferry's record cache.
@@ -11,11 +12,6 @@ type BatchResult struct {
 	Updated   int `json:"updated"`
 	Deleted   int `json:"deleted"`
 	Unchanged int `json:"unchanged"`
-}
-
-type batchRequest struct {
-	Model   string `json:"model"`
-	Records any    `json:"records"`
 }
 
 // BatchSave upserts records (a slice of structs or maps, each with an "id")
@@ -36,10 +32,38 @@ func BatchDelete(records any, model string) (BatchResult, error) {
 	return batch(hostBatchDelete, "batch_delete", records, model)
 }
 
+// batch sends {"model":…,"records":…}. The records are encoded once (or
+// passed through when already JSON) and spliced in: encoding them inside a
+// wrapper would make encoding/json validate the whole payload a second
+// time, which in Wasm costs more than the rest of the call.
 func batch(fn func(uint64) uint64, name string, records any, model string) (BatchResult, error) {
 	var res BatchResult
-	err := call(fn, name, batchRequest{Model: model, Records: records}, &res)
+	body, err := recordsJSON(records)
+	if err != nil {
+		return res, fmt.Errorf("%s: encode records: %w", name, err)
+	}
+	quoted, _ := json.Marshal(model)
+	req := make([]byte, 0, len(body)+len(quoted)+24)
+	req = append(req, `{"model":`...)
+	req = append(req, quoted...)
+	req = append(req, `,"records":`...)
+	req = append(req, body...)
+	req = append(req, '}')
+	defer runtime.Gosched()
+	err = callRaw(fn, name, req, &res)
 	return res, err
+}
+
+// recordsJSON returns records as a JSON array: as is when it already is
+// JSON (json.RawMessage or []byte), else encoded.
+func recordsJSON(records any) ([]byte, error) {
+	switch r := records.(type) {
+	case json.RawMessage:
+		return r, nil
+	case []byte:
+		return r, nil
+	}
+	return json.Marshal(records)
 }
 
 // GetRecordsByIds returns the stored records of model with the given ids,
