@@ -20,14 +20,16 @@ func reportP50(b *testing.B, ds []time.Duration) {
 }
 
 // BenchmarkWarmNoopAction times a noop action on an instance the pool has
-// pre-warmed: the floor of every execution.
+// pre-warmed, with the pool full (no refill competing for the CPU): the
+// floor of every execution.
 func BenchmarkWarmNoopAction(b *testing.B) {
-	e := newEnv(b, host.Config{Prewarm: 4})
+	const prewarm = 4
+	e := newEnv(b, host.Config{Prewarm: prewarm})
 	noop := e.guest("noop")
 	ds := make([]time.Duration, 0, b.N)
 	for b.Loop() {
 		b.StopTimer()
-		for noop.Prewarmed() == 0 {
+		for noop.Prewarmed() < prewarm {
 			time.Sleep(100 * time.Microsecond)
 		}
 		n := e.nango(noop, "c", "")
@@ -58,18 +60,24 @@ func BenchmarkFreshInstance(b *testing.B) {
 }
 
 // BenchmarkHostCallRoundtrip times one guest → host → guest call
-// (get_checkpoint: a bbolt read and a small JSON answer).
+// (get_checkpoint: a bbolt read and a small JSON answer): raw through the
+// direct binding, and through the Go guest package (which adds its JSON
+// encoding and decoding, run inside Wasm).
 func BenchmarkHostCallRoundtrip(b *testing.B) {
 	const calls = 10_000
-	e := newEnv(b, host.Config{})
-	guest := e.guest("bench")
-	input, _ := json.Marshal(map[string]int{"roundtrips": calls})
-	for b.Loop() {
-		if _, err := guest.Run(context.Background(), host.Execution{Nango: e.nango(guest, "c", ""), Input: input}); err != nil {
-			b.Fatal(err)
-		}
+	for _, raw := range []bool{true, false} {
+		b.Run(fmt.Sprintf("raw=%v", raw), func(b *testing.B) {
+			e := newEnv(b, host.Config{})
+			guest := e.guest("bench")
+			input, _ := json.Marshal(map[string]any{"roundtrips": calls, "raw": raw})
+			for b.Loop() {
+				if _, err := guest.Run(context.Background(), host.Execution{Nango: e.nango(guest, "c", ""), Input: input}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*calls)/1000, "µs/call")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*calls)/1000, "µs/call")
 }
 
 // BenchmarkBatchSave saves 1 KB records in batches of 1000 through the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	extism "github.com/extism/go-sdk"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // prewarmExport is the optional export the host calls on a fresh instance
@@ -25,9 +26,19 @@ const outputKeep = 2 << 10
 type instance struct {
 	plugin *extism.Plugin
 	output *output
+	memory *linearMemory // the guest module's linear memory
 }
 
 func (i *instance) close(ctx context.Context) { i.plugin.Close(ctx) }
+
+// guestMemory returns the guest's linear memory as it is now (nil for a
+// guest without memory of its own).
+func (i *instance) guestMemory() []byte {
+	if i.memory == nil {
+		return nil
+	}
+	return i.memory.bytes()
+}
 
 // pool keeps up to size fresh instances of one compiled bundle ready. An
 // instance leaves the pool once and is closed after its execution; a
@@ -103,11 +114,13 @@ func (p *pool) fill() {
 // create instantiates the bundle and runs its prewarm export, if any.
 func (p *pool) create(ctx context.Context) (*instance, error) {
 	out := newOutput(outputKeep)
-	plugin, err := p.compiled.Instance(ctx, extism.PluginInstanceConfig{ModuleConfig: moduleConfig(out)})
+	mems := &memories{}
+	plugin, err := p.compiled.Instance(experimental.WithMemoryAllocator(ctx, mems),
+		extism.PluginInstanceConfig{ModuleConfig: moduleConfig(out)})
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}
-	inst := &instance{plugin: plugin, output: out}
+	inst := &instance{plugin: plugin, output: out, memory: mems.guest()}
 	if plugin.FunctionExists(prewarmExport) {
 		ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
 		defer cancel()

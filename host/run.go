@@ -55,6 +55,7 @@ func (b *Bundle) Run(ctx context.Context, exec Execution) (Result, error) {
 	ctx, cancel := b.deadline(ctx, exec.Timeout)
 	defer cancel()
 	ctx = hostfns.WithNango(ctx, exec.Nango)
+	ctx = hostfns.WithGuestMemory(ctx, inst.guestMemory)
 
 	start := time.Now()
 	rc, out, err := inst.plugin.CallWithContext(ctx, entry, exec.Input)
@@ -91,7 +92,7 @@ func (b *Bundle) classify(ctx context.Context, err error, inst *instance) *ExecE
 	case errors.Is(ctx.Err(), context.Canceled) ||
 		isExit && exit.ExitCode() == sys.ExitCodeContextCanceled:
 		return &ExecError{Kind: KindCanceled, Message: "the execution was canceled", cause: err}
-	case outOfMemory(output):
+	case outOfMemory(output) || inst.memory != nil && inst.memory.nearCap(memorySlack):
 		return &ExecError{Kind: KindMemoryLimit, Message: fmt.Sprintf("the function exceeded its memory limit of %d MiB", b.host.cfg.MemoryLimitPages/16), cause: err}
 	case isExit || isTrap(err):
 		return &ExecError{Kind: KindTrap, Message: trapMessage(err, summary), cause: err}
@@ -100,6 +101,11 @@ func (b *Bundle) classify(ctx context.Context, err error, inst *instance) *ExecE
 		return &ExecError{Kind: KindFunction, Message: fe.Message, Function: fe, cause: err}
 	}
 }
+
+// memorySlack is how close to its cap a failed guest's memory must be for
+// the failure to count as the memory limit: Go grows its heap by 4 MiB
+// arenas, so an allocation fails while the memory is still short of the cap.
+const memorySlack = 8 << 20
 
 // outOfMemory reports whether a guest's last output says an allocation
 // failed: Go prints "out of memory", Rust "memory allocation of N bytes

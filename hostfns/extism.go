@@ -35,9 +35,9 @@ var handlers = map[string]handler{
 }
 
 // HostFunctionNames lists the functions a native bundle may import from
-// Namespace, sorted.
+// Namespace, sorted: one per capability, plus the direct binding's two.
 func HostFunctionNames() []string {
-	names := make([]string, 0, len(handlers))
+	names := []string{directCall, directAnswer}
 	for name := range handlers {
 		names = append(names, name)
 	}
@@ -46,12 +46,14 @@ func HostFunctionNames() []string {
 }
 
 // ExtismFunctions binds the nango capabilities as Extism host functions:
-// each takes and returns the offset of a JSON block. They find the
-// execution's *Nango with FromContext.
+// one per capability, taking and returning the offset of an Extism memory
+// block of JSON (what PDKs' host-function helpers expect), plus the direct
+// binding ferry_call/ferry_answer over the guest's own memory. They find the
+// execution's *Nango with FromContext and its memory with WithGuestMemory.
 func ExtismFunctions() []extism.HostFunction {
-	fns := make([]extism.HostFunction, 0, len(handlers))
-	for _, name := range HostFunctionNames() {
-		f := extism.NewHostFunctionWithStack(name, bind(name, handlers[name]),
+	fns := directFunctions()
+	for name, h := range handlers {
+		f := extism.NewHostFunctionWithStack(name, bind(name, h),
 			[]extism.ValueType{extism.ValueTypePTR}, []extism.ValueType{extism.ValueTypePTR})
 		f.SetNamespace(Namespace)
 		fns = append(fns, f)

@@ -1,58 +1,23 @@
 package nango
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"runtime"
-
-	"github.com/extism/go-pdk"
+	"unsafe"
 )
 
-// The host functions of namespace extism:host/user. Each takes the offset of
-// an Extism memory block holding a JSON request and returns the offset of a
-// block holding the JSON answer: a result object, or {"error":{code,message}}.
+// The direct binding of docs/ABI.md: the request and the answer move
+// through this guest's own memory, one copy each way.
+//
+//	ferry_call(name, request) -> answer length; ferry_answer(buffer)
 
-//go:wasmimport extism:host/user request
-func hostRequest(uint64) uint64
+//go:wasmimport extism:host/user ferry_call
+func ferryCall(name unsafe.Pointer, nameLen uint32, req unsafe.Pointer, reqLen uint32) uint32
 
-//go:wasmimport extism:host/user paginate
-func hostPaginate(uint64) uint64
-
-//go:wasmimport extism:host/user batch_save
-func hostBatchSave(uint64) uint64
-
-//go:wasmimport extism:host/user batch_update
-func hostBatchUpdate(uint64) uint64
-
-//go:wasmimport extism:host/user batch_delete
-func hostBatchDelete(uint64) uint64
-
-//go:wasmimport extism:host/user get_records_by_ids
-func hostGetRecordsByIDs(uint64) uint64
-
-//go:wasmimport extism:host/user get_checkpoint
-func hostGetCheckpoint(uint64) uint64
-
-//go:wasmimport extism:host/user save_checkpoint
-func hostSaveCheckpoint(uint64) uint64
-
-//go:wasmimport extism:host/user clear_checkpoint
-func hostClearCheckpoint(uint64) uint64
-
-//go:wasmimport extism:host/user get_metadata
-func hostGetMetadata(uint64) uint64
-
-//go:wasmimport extism:host/user set_metadata
-func hostSetMetadata(uint64) uint64
-
-//go:wasmimport extism:host/user update_metadata
-func hostUpdateMetadata(uint64) uint64
-
-//go:wasmimport extism:host/user get_connection
-func hostGetConnection(uint64) uint64
-
-//go:wasmimport extism:host/user log
-func hostLog(uint64) uint64
+//go:wasmimport extism:host/user ferry_answer
+func ferryAnswer(buf unsafe.Pointer)
 
 // Error is an error the host answered with: {"error":{"code","message"}}.
 // An upstream API's non-2xx answer comes back as *HTTPError instead.
@@ -64,33 +29,37 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// call sends req as JSON to a host function and decodes its answer into res
-// (res may be nil). It yields afterwards so the guest's GC can progress.
-func call(fn func(uint64) uint64, name string, req, res any) error {
-	defer runtime.Gosched()
+// noRequest is the request of host functions that take none.
+var noRequest = []byte("{}")
+
+// call sends req as JSON to the host function name and decodes its answer
+// into res (res may be nil). A nil req sends {}.
+func call(name string, req, res any) error {
+	if req == nil {
+		return callRaw(name, noRequest, res)
+	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("%s: encode request: %w", name, err)
 	}
-	return callRaw(fn, name, body, res)
+	return callRaw(name, body, res)
 }
 
-// callRaw is call with an already encoded request.
-func callRaw(fn func(uint64) uint64, name string, body []byte, res any) error {
-	in := pdk.AllocateBytes(body)
-	outOffset := fn(in.Offset())
-	in.Free()
-	out := pdk.FindMemory(outOffset)
-	answer := out.ReadBytes()
-	out.Free()
-
-	var envelope struct {
-		Error *Error `json:"error"`
-	}
-	if err := json.Unmarshal(answer, &envelope); err != nil {
-		return fmt.Errorf("%s: decode answer: %w", name, err)
-	}
-	if e := envelope.Error; e != nil {
+// callRaw is call with an already encoded request. It yields afterwards so
+// the guest's garbage collector can make progress.
+func callRaw(name string, body []byte, res any) error {
+	defer runtime.Gosched()
+	answer := exchange(name, body)
+	// The host starts every error answer with {"error": and no result
+	// has that key, so most answers need no second decode.
+	if bytes.HasPrefix(answer, errorPrefix) {
+		var envelope struct {
+			Error *Error `json:"error"`
+		}
+		if err := json.Unmarshal(answer, &envelope); err != nil || envelope.Error == nil {
+			return fmt.Errorf("%s: decode error answer %q: %v", name, answer, err)
+		}
+		e := envelope.Error
 		if e.Upstream != nil {
 			e.Upstream.Message = e.Message
 			return e.Upstream
@@ -104,4 +73,19 @@ func callRaw(fn func(uint64) uint64, name string, body []byte, res any) error {
 		return fmt.Errorf("%s: decode answer: %w", name, err)
 	}
 	return nil
+}
+
+var errorPrefix = []byte(`{"error":`)
+
+// exchange runs one host call and returns the answer's bytes.
+func exchange(name string, body []byte) []byte {
+	n := ferryCall(unsafe.Pointer(unsafe.StringData(name)), uint32(len(name)),
+		unsafe.Pointer(unsafe.SliceData(body)), uint32(len(body)))
+	runtime.KeepAlive(name)
+	runtime.KeepAlive(body)
+	answer := make([]byte, n)
+	if n > 0 {
+		ferryAnswer(unsafe.Pointer(unsafe.SliceData(answer)))
+	}
+	return answer
 }

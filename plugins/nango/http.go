@@ -63,7 +63,7 @@ func (e *HTTPError) Error() string { return e.Message }
 // Proxy makes the HTTP call cfg describes (GET unless cfg.Method is set).
 func Proxy(cfg ProxyConfig) (*Response, error) {
 	var res Response
-	if err := call(hostRequest, "request", cfg, &res); err != nil {
+	if err := call("request", cfg, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil

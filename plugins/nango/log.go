@@ -28,5 +28,5 @@ func LogAt(level Level, message string, meta ...map[string]any) {
 		req.Meta = meta[0]
 	}
 	// A log line that cannot be recorded is not worth failing the run for.
-	_ = call(hostLog, "log", req, nil)
+	_ = call("log", req, nil)
 }

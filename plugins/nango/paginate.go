@@ -41,7 +41,7 @@ func Paginate[T any](cfg ProxyConfig, fn func(page []T) error) error {
 	req := pageRequest{Config: cfg}
 	for {
 		var answer pageAnswer
-		if err := call(hostPaginate, "paginate", req, &answer); err != nil {
+		if err := call("paginate", req, &answer); err != nil {
 			return err
 		}
 		page := make([]T, len(answer.Records))

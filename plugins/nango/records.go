@@ -3,7 +3,6 @@ package nango
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 )
 
 // BatchResult counts what a batch changed in ferry's record cache.
@@ -17,26 +16,26 @@ type BatchResult struct {
 // BatchSave upserts records (a slice of structs or maps, each with an "id")
 // of the given model. Records identical to the stored ones change nothing.
 func BatchSave(records any, model string) (BatchResult, error) {
-	return batch(hostBatchSave, "batch_save", records, model)
+	return batch("batch_save", records, model)
 }
 
 // BatchUpdate deep-merges partial records (each with an "id") into stored
 // ones of the given model.
 func BatchUpdate(partials any, model string) (BatchResult, error) {
-	return batch(hostBatchUpdate, "batch_update", partials, model)
+	return batch("batch_update", partials, model)
 }
 
 // BatchDelete marks records (each with at least an "id") of the given model
 // as deleted.
 func BatchDelete(records any, model string) (BatchResult, error) {
-	return batch(hostBatchDelete, "batch_delete", records, model)
+	return batch("batch_delete", records, model)
 }
 
 // batch sends {"model":…,"records":…}. The records are encoded once (or
 // passed through when already JSON) and spliced in: encoding them inside a
 // wrapper would make encoding/json validate the whole payload a second
 // time, which in Wasm costs more than the rest of the call.
-func batch(fn func(uint64) uint64, name string, records any, model string) (BatchResult, error) {
+func batch(name string, records any, model string) (BatchResult, error) {
 	var res BatchResult
 	body, err := recordsJSON(records)
 	if err != nil {
@@ -49,8 +48,7 @@ func batch(fn func(uint64) uint64, name string, records any, model string) (Batc
 	req = append(req, `,"records":`...)
 	req = append(req, body...)
 	req = append(req, '}')
-	defer runtime.Gosched()
-	err = callRaw(fn, name, req, &res)
+	err = callRaw(name, req, &res)
 	return res, err
 }
 
@@ -76,7 +74,7 @@ func GetRecordsByIds[T any](ids []string, model string) (map[string]T, error) {
 	var res struct {
 		Records map[string]json.RawMessage `json:"records"`
 	}
-	if err := call(hostGetRecordsByIDs, "get_records_by_ids", req, &res); err != nil {
+	if err := call("get_records_by_ids", req, &res); err != nil {
 		return nil, err
 	}
 	out := make(map[string]T, len(res.Records))

@@ -8,7 +8,7 @@ func GetCheckpoint(v any) (bool, error) {
 	var res struct {
 		Checkpoint json.RawMessage `json:"checkpoint"`
 	}
-	if err := call(hostGetCheckpoint, "get_checkpoint", struct{}{}, &res); err != nil {
+	if err := call("get_checkpoint", nil, &res); err != nil {
 		return false, err
 	}
 	if len(res.Checkpoint) == 0 || string(res.Checkpoint) == "null" {
@@ -23,12 +23,12 @@ func SaveCheckpoint(checkpoint any) error {
 	req := struct {
 		Checkpoint any `json:"checkpoint"`
 	}{checkpoint}
-	return call(hostSaveCheckpoint, "save_checkpoint", req, nil)
+	return call("save_checkpoint", req, nil)
 }
 
 // ClearCheckpoint removes the function's checkpoint.
 func ClearCheckpoint() error {
-	return call(hostClearCheckpoint, "clear_checkpoint", struct{}{}, nil)
+	return call("clear_checkpoint", nil, nil)
 }
 
 // GetMetadata decodes the connection's metadata into v.
@@ -36,7 +36,7 @@ func GetMetadata(v any) error {
 	var res struct {
 		Metadata json.RawMessage `json:"metadata"`
 	}
-	if err := call(hostGetMetadata, "get_metadata", struct{}{}, &res); err != nil {
+	if err := call("get_metadata", nil, &res); err != nil {
 		return err
 	}
 	return json.Unmarshal(res.Metadata, v)
@@ -44,12 +44,12 @@ func GetMetadata(v any) error {
 
 // SetMetadata replaces the connection's metadata.
 func SetMetadata(metadata any) error {
-	return call(hostSetMetadata, "set_metadata", metadataRequest{metadata}, nil)
+	return call("set_metadata", metadataRequest{metadata}, nil)
 }
 
 // UpdateMetadata merges metadata's top-level keys into the connection's.
 func UpdateMetadata(metadata any) error {
-	return call(hostUpdateMetadata, "update_metadata", metadataRequest{metadata}, nil)
+	return call("update_metadata", metadataRequest{metadata}, nil)
 }
 
 type metadataRequest struct {
@@ -72,6 +72,6 @@ func GetConnection() (Connection, error) {
 	var res struct {
 		Connection Connection `json:"connection"`
 	}
-	err := call(hostGetConnection, "get_connection", struct{}{}, &res)
+	err := call("get_connection", nil, &res)
 	return res.Connection, err
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"strconv"
+	"unsafe"
 
 	"github.com/extism/go-pdk"
 
@@ -12,11 +13,12 @@ import (
 )
 
 type plan struct {
-	Batches    int `json:"batches"`
-	BatchSize  int `json:"batchSize"`
-	RecordSize int `json:"recordSize"`
-	Roundtrips int `json:"roundtrips"`
-	Generation int `json:"generation"`
+	Batches    int  `json:"batches"`
+	BatchSize  int  `json:"batchSize"`
+	RecordSize int  `json:"recordSize"`
+	Roundtrips int  `json:"roundtrips"`
+	Raw        bool `json:"raw"` // round trips without the guest package's JSON
+	Generation int  `json:"generation"`
 }
 
 // records builds one batch as a JSON array without encoding/json: the
@@ -43,12 +45,38 @@ func records(p plan, batch int) json.RawMessage {
 	return append(buf, ']')
 }
 
+//go:wasmimport extism:host/user ferry_call
+func ferryCall(name unsafe.Pointer, nameLen uint32, req unsafe.Pointer, reqLen uint32) uint32
+
+//go:wasmimport extism:host/user ferry_answer
+func ferryAnswer(buf unsafe.Pointer)
+
+var (
+	rawName    = []byte("get_checkpoint")
+	rawRequest = []byte("{}")
+	rawAnswer  = make([]byte, 64)
+)
+
+// rawRoundtrip is one get_checkpoint call through the direct binding, with
+// no JSON work in the guest: the cost of the ABI itself.
+func rawRoundtrip() {
+	n := ferryCall(unsafe.Pointer(&rawName[0]), uint32(len(rawName)), unsafe.Pointer(&rawRequest[0]), uint32(len(rawRequest)))
+	if int(n) > len(rawAnswer) {
+		rawAnswer = make([]byte, n)
+	}
+	ferryAnswer(unsafe.Pointer(&rawAnswer[0]))
+}
+
 func run() error {
 	var p plan
 	if err := json.Unmarshal(pdk.Input(), &p); err != nil {
 		return err
 	}
 	for i := 0; i < p.Roundtrips; i++ {
+		if p.Raw {
+			rawRoundtrip()
+			continue
+		}
 		if _, err := nango.GetCheckpoint(&struct{}{}); err != nil {
 			return err
 		}
