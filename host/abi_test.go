@@ -17,24 +17,29 @@ func TestBadGuestRequests(t *testing.T) {
 	long := strings.Repeat("x", 256)
 	tests := []struct {
 		name, fn, request, code, message string
+		direct, outOfBounds              bool
 	}{
-		{"malformed JSON", "batch_save", `{"model":"Issue","records":[`, "invalid_request", "malformed request JSON"},
-		{"wrong shape", "batch_save", `{"model":"Issue","records":{"id":"1"}}`, "invalid_request", "malformed request JSON"},
-		{"unknown model", "batch_save", `{"model":"Ghost","records":[{"id":"1"}]}`, "unknown_model", `model "Ghost" is not declared`},
-		{"no model", "batch_save", `{"records":[{"id":"1"}]}`, "unknown_model", "model name is missing"},
-		{"record without id", "batch_save", `{"model":"Issue","records":[{"id":"1"},{"title":"no id"}]}`, "invalid_record", "record 1"},
-		{"id too long", "batch_save", `{"model":"Issue","records":[{"id":"` + long + `"}]}`, "invalid_record", "255"},
-		{"record not an object", "batch_save", `{"model":"Issue","records":[42]}`, "invalid_record", "record 0"},
-		{"update of unknown id", "batch_update", `{"model":"Issue","records":[{"id":"nope","a":1}]}`, "invalid_record", "nope"},
-		{"delete without id", "batch_delete", `{"model":"Issue","records":[{}]}`, "invalid_record", "record 0"},
-		{"nested checkpoint", "save_checkpoint", `{"checkpoint":{"a":{"b":1}}}`, "invalid_request", "checkpoint"},
-		{"bad log level", "log", `{"message":"x","level":"loud"}`, "invalid_request", "level"},
-		{"request without base URL", "request", `{"endpoint":"/x"}`, "invalid_config", ""},
-		{"request through another connection", "request", `{"endpoint":"/x","connectionId":"other"}`, "invalid_config", "not allowed"},
+		{name: "direct: malformed JSON", fn: "batch_save", request: `{"model":`, code: "invalid_request", message: "malformed request JSON", direct: true},
+		{name: "direct: unknown model", fn: "batch_save", request: `{"model":"Ghost","records":[{"id":"1"}]}`, code: "unknown_model", message: "Ghost", direct: true},
+		{name: "direct: unknown function", fn: "steal_secrets", request: `{}`, code: "invalid_request", message: `no host function "steal_secrets"`, direct: true},
+		{name: "direct: request outside memory", fn: "batch_save", request: `{"model":"Issue","records":[{"id":"1"}]}`, code: "invalid_request", message: "outside guest memory", direct: true, outOfBounds: true},
+		{name: "malformed JSON", fn: "batch_save", request: `{"model":"Issue","records":[`, code: "invalid_request", message: "malformed request JSON"},
+		{name: "wrong shape", fn: "batch_save", request: `{"model":"Issue","records":{"id":"1"}}`, code: "invalid_request", message: "malformed request JSON"},
+		{name: "unknown model", fn: "batch_save", request: `{"model":"Ghost","records":[{"id":"1"}]}`, code: "unknown_model", message: `model "Ghost" is not declared`},
+		{name: "no model", fn: "batch_save", request: `{"records":[{"id":"1"}]}`, code: "unknown_model", message: "model name is missing"},
+		{name: "record without id", fn: "batch_save", request: `{"model":"Issue","records":[{"id":"1"},{"title":"no id"}]}`, code: "invalid_record", message: "record 1"},
+		{name: "id too long", fn: "batch_save", request: `{"model":"Issue","records":[{"id":"` + long + `"}]}`, code: "invalid_record", message: "255"},
+		{name: "record not an object", fn: "batch_save", request: `{"model":"Issue","records":[42]}`, code: "invalid_record", message: "record 0"},
+		{name: "update of unknown id", fn: "batch_update", request: `{"model":"Issue","records":[{"id":"nope","a":1}]}`, code: "invalid_record", message: "nope"},
+		{name: "delete without id", fn: "batch_delete", request: `{"model":"Issue","records":[{}]}`, code: "invalid_record", message: "record 0"},
+		{name: "nested checkpoint", fn: "save_checkpoint", request: `{"checkpoint":{"a":{"b":1}}}`, code: "invalid_request", message: "checkpoint"},
+		{name: "bad log level", fn: "log", request: `{"message":"x","level":"loud"}`, code: "invalid_request", message: "level"},
+		{name: "request without base URL", fn: "request", request: `{"endpoint":"/x"}`, code: "invalid_config", message: ""},
+		{name: "request through another connection", fn: "request", request: `{"endpoint":"/x","connectionId":"other"}`, code: "invalid_config", message: "not allowed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in, _ := json.Marshal(map[string]string{"fn": tc.fn, "request": tc.request})
+			in, _ := json.Marshal(map[string]any{"fn": tc.fn, "request": tc.request, "direct": tc.direct, "outOfBounds": tc.outOfBounds})
 			n := e.nango(probe, "conn-1", "")
 			res, err := probe.Run(context.Background(), host.Execution{Nango: n, Input: in})
 			if err != nil {

@@ -5,11 +5,6 @@ import (
 	"encoding/json"
 )
 
-type batchRequest struct {
-	Model   string            `json:"model"`
-	Records []json.RawMessage `json:"records"`
-}
-
 // batchAnswer is the JSON answer of the batch host functions.
 type batchAnswer struct {
 	Added     int `json:"added"`
@@ -39,11 +34,11 @@ func handlePaginate(ctx context.Context, n *Nango, in []byte) (any, error) {
 
 func handleBatch(name string, op func(*Nango, context.Context, string, []json.RawMessage) (batchAnswer, error)) handler {
 	return func(ctx context.Context, n *Nango, in []byte) (any, error) {
-		var req batchRequest
-		if err := decode(name, in, &req); err != nil {
-			return nil, err
+		model, records, err := decodeBatch(in)
+		if err != nil {
+			return nil, errorf(CodeInvalidRequest, "%s: malformed request JSON: %v", name, err)
 		}
-		return op(n, ctx, req.Model, req.Records)
+		return op(n, ctx, model, records)
 	}
 }
 
