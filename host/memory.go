@@ -15,16 +15,24 @@ import (
 // extism/go-sdk instantiates the Extism kernel first and the guest module
 // last, so the guest's memory is the last one allocated.
 type memories struct {
+	// hint is the capacity to start memories with: the size the guest's
+	// memory reached in an earlier instance of the same bundle, so that a
+	// new instance grows without copying.
+	hint uint64
+
 	mu  sync.Mutex
 	all []*linearMemory
 }
 
 // Allocate implements experimental.MemoryAllocator.
 func (m *memories) Allocate(capacity, max uint64) experimental.LinearMemory {
-	lm := &linearMemory{max: max, buf: make([]byte, 0, capacity)}
 	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.all) > 0 && m.hint > capacity { // the guest's, not the kernel's
+		capacity = min(m.hint, max)
+	}
+	lm := &linearMemory{max: max, buf: make([]byte, 0, capacity)}
 	m.all = append(m.all, lm)
-	m.mu.Unlock()
 	return lm
 }
 

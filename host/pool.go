@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	extism "github.com/extism/go-sdk"
@@ -45,6 +46,7 @@ func (i *instance) guestMemory() []byte {
 // background goroutine replaces it.
 type pool struct {
 	compiled *extism.CompiledPlugin
+	memHint  atomic.Uint64 // guest memory size of the last instance made
 	ready    chan *instance
 	wake     chan struct{}
 	done     chan struct{}
@@ -68,15 +70,38 @@ func newPool(compiled *extism.CompiledPlugin, size int) *pool {
 }
 
 // take returns a fresh instance: a pre-warmed one when ready, else a new
-// one made now.
+// one made now (and the filler woken to make more meanwhile).
 func (p *pool) take(ctx context.Context) (*instance, error) {
 	select {
 	case inst := <-p.ready:
-		p.signal()
 		return inst, nil
 	default:
 		p.signal()
-		return p.create(ctx)
+		return p.create(ctx, false)
+	}
+}
+
+// release closes an instance after its execution and wakes the filler to
+// replace it. Refilling after rather than during the execution keeps the
+// replacement's start (instantiation, the guest runtime's start, garbage)
+// from competing with the execution for the CPU.
+func (p *pool) release(inst *instance) {
+	if p.memHint.Load() == 0 {
+		p.learnMemory(inst)
+	}
+	inst.close(context.Background())
+	p.signal()
+}
+
+// maxMemoryHint bounds the capacity new instances start with, so that one
+// execution that used a lot of memory does not make every instance big.
+const maxMemoryHint = 64 << 20
+
+// learnMemory records how large the guest's memory grew, as the starting
+// capacity of the next instances.
+func (p *pool) learnMemory(inst *instance) {
+	if inst.memory != nil {
+		p.memHint.Store(min(uint64(len(inst.memory.bytes())), maxMemoryHint))
 	}
 }
 
@@ -97,7 +122,7 @@ func (p *pool) fill() {
 		case <-p.wake:
 		}
 		for len(p.ready) < cap(p.ready) {
-			inst, err := p.create(context.Background())
+			inst, err := p.create(context.Background(), true)
 			if err != nil {
 				break // the next take instantiates on demand and reports the error
 			}
@@ -111,23 +136,28 @@ func (p *pool) fill() {
 	}
 }
 
-// create instantiates the bundle and runs its prewarm export, if any.
-func (p *pool) create(ctx context.Context) (*instance, error) {
+// create instantiates the bundle and, when asked and the bundle has one,
+// runs its prewarm export. An instance made for an execution waiting on it
+// skips that: the guest's runtime starts with its first call anyway.
+func (p *pool) create(ctx context.Context, prewarm bool) (*instance, error) {
 	out := newOutput(outputKeep)
-	mems := &memories{}
+	mems := &memories{hint: p.memHint.Load()}
 	plugin, err := p.compiled.Instance(experimental.WithMemoryAllocator(ctx, mems),
 		extism.PluginInstanceConfig{ModuleConfig: moduleConfig(out)})
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}
 	inst := &instance{plugin: plugin, output: out, memory: mems.guest()}
-	if plugin.FunctionExists(prewarmExport) {
+	if prewarm && plugin.FunctionExists(prewarmExport) {
 		ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
 		defer cancel()
 		if _, _, err := plugin.CallWithContext(ctx, prewarmExport, nil); err != nil {
 			inst.close(ctx)
 			return nil, fmt.Errorf("prewarm: %w (%s)", err, out.Summary())
 		}
+	}
+	if prewarm {
+		p.learnMemory(inst)
 	}
 	return inst, nil
 }

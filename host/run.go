@@ -47,7 +47,7 @@ func (b *Bundle) Run(ctx context.Context, exec Execution) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("run %s: %w", b.manifest.Name, err)
 	}
-	defer inst.close(context.Background())
+	defer b.pool.release(inst)
 	if !inst.plugin.FunctionExists(entry) {
 		return Result{}, fmt.Errorf("run %s: bundle does not export %q", b.manifest.Name, entry)
 	}
