@@ -55,11 +55,17 @@ func (b *Bundle) Run(ctx context.Context, exec Execution) (Result, error) {
 	ctx, cancel := b.deadline(ctx, exec.Timeout)
 	defer cancel()
 	ctx = hostfns.WithNango(ctx, exec.Nango)
-	ctx = hostfns.WithGuestMemory(ctx, inst.guestMemory)
+	direct := &hostfns.Direct{Memory: inst.guestMemory, Input: exec.Input}
+	ctx = hostfns.WithDirect(ctx, direct)
 
 	start := time.Now()
+	// The input goes to both bindings: Extism-style guests read it from the
+	// kernel, the Go guest package through the direct binding.
 	rc, out, err := inst.plugin.CallWithContext(ctx, entry, exec.Input)
 	res := Result{Output: out, Duration: time.Since(start)}
+	if o, ok := direct.Output(); ok {
+		res.Output = o
+	}
 	if err == nil && rc != 0 {
 		err = fmt.Errorf("exited with code %d", rc)
 	}

@@ -17,6 +17,10 @@ import (
 //	    the byte length of its answer, held for ferry_answer
 //	ferry_answer(ptr i32)
 //	    copies the held answer into guest memory at ptr
+//
+// Besides the capabilities, two names carry the entry point's own input
+// and output: "input" answers the execution's input as is, and "output"
+// takes the request as the execution's output (answering {}).
 const (
 	directCall   = "ferry_call"
 	directAnswer = "ferry_answer"
@@ -26,18 +30,27 @@ const (
 // from host functions only, on the goroutine running the guest.
 type GuestMemory func() []byte
 
-// directState is the direct binding's per-execution state.
-type directState struct {
-	memory  GuestMemory
-	pending []byte
+// Direct is the direct binding's view of one execution: the guest's
+// memory, the entry point's input, and the output the guest sets. Put it in
+// the execution's context with WithDirect.
+type Direct struct {
+	Memory GuestMemory
+	Input  []byte
+
+	pending   []byte
+	output    []byte
+	hasOutput bool
 }
+
+// Output returns the output the guest set through the direct binding, and
+// whether it set one.
+func (d *Direct) Output() ([]byte, bool) { return d.output, d.hasOutput }
 
 type directKey struct{}
 
-// WithGuestMemory returns a context under which the direct binding reads
-// and writes the guest's memory through mem.
-func WithGuestMemory(ctx context.Context, mem GuestMemory) context.Context {
-	return context.WithValue(ctx, directKey{}, &directState{memory: mem})
+// WithDirect returns a context under which the direct binding serves d.
+func WithDirect(ctx context.Context, d *Direct) context.Context {
+	return context.WithValue(ctx, directKey{}, d)
 }
 
 func directFunctions() []extism.HostFunction {
@@ -50,16 +63,21 @@ func directFunctions() []extism.HostFunction {
 }
 
 func callDirect(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) {
-	st, ok := ctx.Value(directKey{}).(*directState)
+	st, ok := ctx.Value(directKey{}).(*Direct)
 	if !ok {
 		panic(fmt.Errorf("%s: no guest memory bound to this execution", directCall))
 	}
-	mem := st.memory()
+	mem := st.Memory()
 	name, okName := guestSlice(mem, stack[0], stack[1])
 	req, okReq := guestSlice(mem, stack[2], stack[3])
 	switch h := handlers[string(name)]; {
 	case !okName || !okReq:
 		st.pending = encodeError(errorf(CodeInvalidRequest, "%s: name or request outside guest memory", directCall))
+	case string(name) == "input":
+		st.pending = st.Input
+	case string(name) == "output":
+		st.output, st.hasOutput = append([]byte(nil), req...), true
+		st.pending = []byte("{}")
 	case h == nil:
 		st.pending = encodeError(errorf(CodeInvalidRequest, "%s: no host function %q", directCall, name))
 	default:
@@ -71,11 +89,11 @@ func callDirect(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) {
 }
 
 func answerDirect(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) {
-	st, ok := ctx.Value(directKey{}).(*directState)
+	st, ok := ctx.Value(directKey{}).(*Direct)
 	if !ok {
 		panic(fmt.Errorf("%s: no guest memory bound to this execution", directAnswer))
 	}
-	dst, ok := guestSlice(st.memory(), stack[0], uint64(len(st.pending)))
+	dst, ok := guestSlice(st.Memory(), stack[0], uint64(len(st.pending)))
 	if !ok {
 		panic(fmt.Errorf("%s: answer of %d bytes does not fit at %d", directAnswer, len(st.pending), uint32(stack[0])))
 	}

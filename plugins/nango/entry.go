@@ -48,7 +48,7 @@ func RunOnEvent(fn func() error) int32 {
 func RunOnWebhook[P any](fn func(payload P) error) int32 {
 	defer runtime.Gosched()
 	var payload P
-	if err := json.Unmarshal(pdk.Input(), &payload); err != nil {
+	if err := json.Unmarshal(exchange("input", noRequest), &payload); err != nil {
 		return finish(&failure{Code: "invalid_payload", Message: err.Error()})
 	}
 	return finish(fn(payload))
@@ -62,7 +62,7 @@ func RunOnWebhook[P any](fn func(payload P) error) int32 {
 func RunAction[I, O any](fn func(input I) (O, error)) int32 {
 	defer runtime.Gosched()
 	var input I
-	if raw := pdk.Input(); len(raw) > 0 {
+	if raw := exchange("input", noRequest); len(raw) > 0 {
 		if err := json.Unmarshal(raw, &input); err != nil {
 			return finish(&failure{Code: "invalid_input", Message: err.Error()})
 		}
@@ -71,9 +71,11 @@ func RunAction[I, O any](fn func(input I) (O, error)) int32 {
 	if err != nil {
 		return finish(err)
 	}
-	if err := pdk.OutputJSON(output); err != nil {
+	out, err := json.Marshal(output)
+	if err != nil {
 		return finish(&failure{Code: "invalid_output", Message: err.Error()})
 	}
+	exchange("output", out)
 	return 0
 }
 
@@ -125,8 +127,6 @@ func warmJSON() {
 //go:wasmexport ferry_prewarm
 func prewarm() int32 {
 	warmJSON()
-	_ = pdk.Input()
-	pdk.Output(nil)
 	runtime.Gosched()
 	return 0
 }
