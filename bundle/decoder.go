@@ -79,6 +79,30 @@ func (d *decoder) uleb(bits uint) (uint64, error) {
 	}
 }
 
+// sleb32 reads a signed LEB128 integer of at most 32 bits (an i32.const).
+func (d *decoder) sleb32() (int32, error) {
+	var v int64
+	for shift := uint(0); ; shift += 7 {
+		if shift >= 35 {
+			return 0, d.fail("signed integer too long")
+		}
+		b, err := d.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= int64(b&0x7f) << shift
+		if b&0x80 == 0 {
+			if shift+7 < 64 && b&0x40 != 0 {
+				v |= -1 << (shift + 7)
+			}
+			if v < -1<<31 || v > 1<<31-1 {
+				return 0, d.fail("signed integer out of range")
+			}
+			return int32(v), nil
+		}
+	}
+}
+
 // skipS33 skips a signed LEB128 integer of at most 33 bits (a heap type).
 func (d *decoder) skipS33() error {
 	start := d.offset()

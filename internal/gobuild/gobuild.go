@@ -19,6 +19,10 @@ import (
 // ManifestFile is the name of a Go function's manifest, beside its main.go.
 const ManifestFile = "manifest.json"
 
+// mergeGap is the widest run of zeros merged into a data segment: 64 bytes
+// turns Go's ~40,000 segments into about a dozen for ~10% more file.
+const mergeGap = 64
+
 // ErrNotGoFunction is returned for a directory without main.go and
 // manifest.json.
 var ErrNotGoFunction = errors.New("not a Go function directory")
@@ -49,6 +53,12 @@ func Build(ctx context.Context, dir string) ([]byte, error) {
 	wasm, err := compile(ctx, dir)
 	if err != nil {
 		return nil, err
+	}
+	// Go's linker splits data into tens of thousands of tiny segments;
+	// merged, every instance of the bundle starts ~1 ms sooner.
+	wasm, err = bundle.MergeDataSegments(wasm, mergeGap)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", dir, err)
 	}
 	out, err := bundle.Encode(wasm, *m)
 	if err != nil {
