@@ -19,7 +19,19 @@ func (n *Nango) BatchSave(ctx context.Context, model string, records []json.RawM
 		return res, storeError("batchSave", err)
 	}
 	n.recordBatch(model, res)
+	n.logDuplicates("batchSave", model, res.DuplicateIDs)
 	return res, nil
+}
+
+// logDuplicates warns, as Nango does, that a batch named some ids more
+// than once (the last record of each id was kept).
+func (n *Nango) logDuplicates(op, model string, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	const shown = 20
+	meta := map[string]any{"model": model, "count": len(ids), "ids": ids[:min(len(ids), shown)]}
+	_ = n.Log(LogLine{Level: "warn", Message: op + ": duplicate ids in one batch, the last record of each was kept", Meta: meta})
 }
 
 // BatchUpdate deep-merges partial records of model into stored ones.
@@ -33,6 +45,7 @@ func (n *Nango) BatchUpdate(ctx context.Context, model string, partials []json.R
 		return res, storeError("batchUpdate", err)
 	}
 	n.recordBatch(model, res)
+	n.logDuplicates("batchUpdate", model, res.DuplicateIDs)
 	return res, nil
 }
 
