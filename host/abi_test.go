@@ -3,6 +3,7 @@ package host_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -69,10 +70,24 @@ func TestGoodGuestRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(res.Output), `"added":2`) {
-		t.Fatalf("answer = %s, want added 2", res.Output)
+	if string(res.Output) != `{}` {
+		t.Fatalf("answer = %s, want {}", res.Output)
 	}
 	if recs := e.records("test", "conn-1", "Issue"); len(recs) != 2 {
 		t.Fatalf("stored %d records, want 2", len(recs))
+	}
+}
+
+// TestLostWriteFailsTheExecution: a batch the function was told it saved
+// but the store could not write makes the execution fail as a host error.
+func TestLostWriteFailsTheExecution(t *testing.T) {
+	e := newEnv(t, host.Config{})
+	probe := e.guest("probe")
+	e.store.Close()
+	in, _ := json.Marshal(map[string]string{"fn": "batch_save", "request": `{"model":"Issue","records":[{"id":"1"}]}`})
+	_, err := probe.Run(context.Background(), host.Execution{Nango: e.nango(probe, "conn-1", ""), Input: in})
+	var xe *host.ExecError
+	if !errors.As(err, &xe) || xe.Kind != host.KindHost || !strings.Contains(xe.Message, "batchSave") {
+		t.Fatalf("err = %v, want a host error about the lost batch", err)
 	}
 }

@@ -16,6 +16,7 @@ const (
 	KindMemoryLimit Kind = "memory_limit" // the guest hit its memory cap
 	KindTrap        Kind = "trap"         // the guest crashed (panic, unreachable, bad access)
 	KindFunction    Kind = "function"     // the function returned an error
+	KindHost        Kind = "host"         // the host failed the execution (a record write failed)
 )
 
 // Sentinel errors: every *ExecError matches the one of its kind with
@@ -26,6 +27,7 @@ var (
 	ErrMemoryLimit = errors.New("execution exceeded its memory limit")
 	ErrTrap        = errors.New("execution trapped")
 	ErrFunction    = errors.New("function failed")
+	ErrHost        = errors.New("host failed the execution")
 )
 
 var kindErrors = map[Kind]error{
@@ -34,6 +36,7 @@ var kindErrors = map[Kind]error{
 	KindMemoryLimit: ErrMemoryLimit,
 	KindTrap:        ErrTrap,
 	KindFunction:    ErrFunction,
+	KindHost:        ErrHost,
 }
 
 // ExecError is a failed execution.

@@ -69,8 +69,14 @@ func (b *Bundle) Run(ctx context.Context, exec Execution) (Result, error) {
 	if err == nil && rc != 0 {
 		err = fmt.Errorf("exited with code %d", rc)
 	}
+	// Records the function saved are written behind it; wait for them
+	// however the call ended, and fail an execution that lost some.
+	flushErr := exec.Nango.Flush(context.WithoutCancel(ctx))
 	if err != nil {
 		return res, b.classify(ctx, err, inst)
+	}
+	if flushErr != nil {
+		return res, &ExecError{Kind: KindHost, Message: flushErr.Error(), cause: flushErr}
 	}
 	return res, nil
 }

@@ -5,14 +5,6 @@ import (
 	"encoding/json"
 )
 
-// batchAnswer is the JSON answer of the batch host functions.
-type batchAnswer struct {
-	Added     int `json:"added"`
-	Updated   int `json:"updated"`
-	Deleted   int `json:"deleted"`
-	Unchanged int `json:"unchanged"`
-}
-
 func handleRequest(ctx context.Context, n *Nango, in []byte) (any, error) {
 	var cfg ProxyConfig
 	if err := decode("request", in, &cfg); err != nil {
@@ -32,36 +24,21 @@ func handlePaginate(ctx context.Context, n *Nango, in []byte) (any, error) {
 	return n.NextPage(ctx, req.Config, req.State)
 }
 
-func handleBatch(name string, op func(*Nango, context.Context, string, []json.RawMessage) (batchAnswer, error)) handler {
+func handleBatch(name string, op func(*Nango, context.Context, string, []json.RawMessage) error) handler {
 	return func(ctx context.Context, n *Nango, in []byte) (any, error) {
 		model, records, err := decodeBatch(in)
 		if err != nil {
 			return nil, errorf(CodeInvalidRequest, "%s: malformed request JSON: %v", name, err)
 		}
-		return op(n, ctx, model, records)
+		return struct{}{}, op(n, ctx, model, records)
 	}
 }
 
 var (
-	handleBatchSave   = handleBatch("batch_save", (*Nango).batchSave)
-	handleBatchUpdate = handleBatch("batch_update", (*Nango).batchUpdate)
-	handleBatchDelete = handleBatch("batch_delete", (*Nango).batchDelete)
+	handleBatchSave   = handleBatch("batch_save", (*Nango).BatchSave)
+	handleBatchUpdate = handleBatch("batch_update", (*Nango).BatchUpdate)
+	handleBatchDelete = handleBatch("batch_delete", (*Nango).BatchDelete)
 )
-
-func (n *Nango) batchSave(ctx context.Context, model string, records []json.RawMessage) (batchAnswer, error) {
-	r, err := n.BatchSave(ctx, model, records)
-	return batchAnswer{r.Added, r.Updated, r.Deleted, r.Unchanged}, err
-}
-
-func (n *Nango) batchUpdate(ctx context.Context, model string, records []json.RawMessage) (batchAnswer, error) {
-	r, err := n.BatchUpdate(ctx, model, records)
-	return batchAnswer{r.Added, r.Updated, r.Deleted, r.Unchanged}, err
-}
-
-func (n *Nango) batchDelete(ctx context.Context, model string, records []json.RawMessage) (batchAnswer, error) {
-	r, err := n.BatchDelete(ctx, model, records)
-	return batchAnswer{r.Added, r.Updated, r.Deleted, r.Unchanged}, err
-}
 
 func handleGetRecordsByIDs(ctx context.Context, n *Nango, in []byte) (any, error) {
 	var req struct {

@@ -14,7 +14,7 @@ import (
 // Store is the persistence the nango object writes to; *store.Store
 // implements it.
 type Store interface {
-	SaveRecords(ctx context.Context, key store.ModelKey, records []json.RawMessage) (store.BatchResult, error)
+	SavePrepared(ctx context.Context, key store.ModelKey, records *store.PreparedRecords) (store.BatchResult, error)
 	UpdateRecords(ctx context.Context, key store.ModelKey, partials []json.RawMessage) (store.BatchResult, error)
 	DeleteRecords(ctx context.Context, key store.ModelKey, ids []string) (store.BatchResult, error)
 	GetRecords(ctx context.Context, key store.ModelKey, ids []string) (map[string]store.Record, error)
@@ -46,6 +46,10 @@ type Nango struct {
 
 	mu     sync.Mutex
 	report Report
+
+	writeMu  sync.Mutex
+	writing  chan struct{} // closed when the record write in flight ends
+	writeErr error         // the first record write that failed
 }
 
 // Options carries the shared services a Nango uses.

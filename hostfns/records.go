@@ -8,19 +8,28 @@ import (
 	"github.com/ferryhq/ferry/store"
 )
 
-// BatchSave upserts records of model into the connection's cache.
-func (n *Nango) BatchSave(ctx context.Context, model string, records []json.RawMessage) (store.BatchResult, error) {
+// BatchSave upserts records of model into the connection's cache. It
+// validates them at once (a bad record is an error now, and nothing of the
+// batch is written) and writes them in the background, so that the function
+// fetches its next page while the store commits this one; see Flush.
+func (n *Nango) BatchSave(ctx context.Context, model string, records []json.RawMessage) error {
 	key, err := n.modelKey("batchSave", model)
 	if err != nil {
-		return store.BatchResult{}, err
+		return err
 	}
-	res, err := n.store.SaveRecords(ctx, key, records)
+	prepared, err := store.PrepareRecords(records)
 	if err != nil {
-		return res, storeError("batchSave", err)
+		return storeError("batchSave", err)
 	}
-	n.recordBatch(model, res)
-	n.logDuplicates("batchSave", model, res.DuplicateIDs)
-	return res, nil
+	return n.writeBehind(ctx, func(ctx context.Context) error {
+		res, err := n.store.SavePrepared(ctx, key, prepared)
+		if err != nil {
+			return storeError("batchSave", err)
+		}
+		n.recordBatch(model, res)
+		n.logDuplicates("batchSave", model, res.DuplicateIDs)
+		return nil
+	})
 }
 
 // logDuplicates warns, as Nango does, that a batch named some ids more
@@ -35,37 +44,43 @@ func (n *Nango) logDuplicates(op, model string, ids []string) {
 }
 
 // BatchUpdate deep-merges partial records of model into stored ones.
-func (n *Nango) BatchUpdate(ctx context.Context, model string, partials []json.RawMessage) (store.BatchResult, error) {
+func (n *Nango) BatchUpdate(ctx context.Context, model string, partials []json.RawMessage) error {
 	key, err := n.modelKey("batchUpdate", model)
 	if err != nil {
-		return store.BatchResult{}, err
+		return err
+	}
+	if err := n.Flush(ctx); err != nil {
+		return err
 	}
 	res, err := n.store.UpdateRecords(ctx, key, partials)
 	if err != nil {
-		return res, storeError("batchUpdate", err)
+		return storeError("batchUpdate", err)
 	}
 	n.recordBatch(model, res)
 	n.logDuplicates("batchUpdate", model, res.DuplicateIDs)
-	return res, nil
+	return nil
 }
 
 // BatchDelete soft-deletes the records of model whose ids the given
 // records carry (Nango passes whole records; only ids matter).
-func (n *Nango) BatchDelete(ctx context.Context, model string, records []json.RawMessage) (store.BatchResult, error) {
+func (n *Nango) BatchDelete(ctx context.Context, model string, records []json.RawMessage) error {
 	key, err := n.modelKey("batchDelete", model)
 	if err != nil {
-		return store.BatchResult{}, err
+		return err
 	}
 	ids, err := recordIDs(records)
 	if err != nil {
-		return store.BatchResult{}, err
+		return err
+	}
+	if err := n.Flush(ctx); err != nil {
+		return err
 	}
 	res, err := n.store.DeleteRecords(ctx, key, ids)
 	if err != nil {
-		return res, storeError("batchDelete", err)
+		return storeError("batchDelete", err)
 	}
 	n.recordBatch(model, res)
-	return res, nil
+	return nil
 }
 
 // GetRecordsByIDs returns the stored records of model with the given ids,
@@ -73,6 +88,9 @@ func (n *Nango) BatchDelete(ctx context.Context, model string, records []json.Ra
 func (n *Nango) GetRecordsByIDs(ctx context.Context, model string, ids []string) (map[string]json.RawMessage, error) {
 	key, err := n.modelKey("getRecordsByIds", model)
 	if err != nil {
+		return nil, err
+	}
+	if err := n.Flush(ctx); err != nil {
 		return nil, err
 	}
 	recs, err := n.store.GetRecords(ctx, key, ids)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,58 +41,106 @@ func TestRecordsThroughNango(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name    string
-		op      func() (store.BatchResult, error)
-		want    store.BatchResult
+		op      func() error
+		want    store.BatchResult // the report's counts after the op
 		errCode string
 	}{
-		{"save", func() (store.BatchResult, error) {
+		{"save", func() error {
 			return n.BatchSave(ctx, "Issue", raw(`{"id":"1","t":"a"}`, `{"id":2,"t":"b"}`))
 		}, store.BatchResult{Added: 2}, ""},
-		{"save with a duplicate id", func() (store.BatchResult, error) {
+		{"save with a duplicate id", func() error {
 			return n.BatchSave(ctx, "Issue", raw(`{"id":"3","t":"x"}`, `{"id":"3","t":"y"}`))
-		}, store.BatchResult{Added: 1, DuplicateIDs: []string{"3"}}, ""},
-		{"update", func() (store.BatchResult, error) {
+		}, store.BatchResult{Added: 3}, ""},
+		{"save a bad record", func() error {
+			return n.BatchSave(ctx, "Issue", raw(`{"id":"4"}`, `{"no":"id"}`))
+		}, store.BatchResult{Added: 3}, hostfns.CodeInvalidRecord},
+		{"update", func() error {
 			return n.BatchUpdate(ctx, "Issue", raw(`{"id":"1","t":"c"}`))
-		}, store.BatchResult{Updated: 1}, ""},
-		{"delete by numeric id", func() (store.BatchResult, error) {
+		}, store.BatchResult{Added: 3, Updated: 1}, ""},
+		{"delete by numeric id", func() error {
 			return n.BatchDelete(ctx, "Issue", raw(`{"id":2}`))
-		}, store.BatchResult{Deleted: 1}, ""},
-		{"undeclared model", func() (store.BatchResult, error) {
+		}, store.BatchResult{Added: 3, Updated: 1, Deleted: 1}, ""},
+		{"undeclared model", func() error {
 			return n.BatchSave(ctx, "Ghost", raw(`{"id":"1"}`))
-		}, store.BatchResult{}, hostfns.CodeUnknownModel},
-		{"delete without id", func() (store.BatchResult, error) {
+		}, store.BatchResult{Added: 3, Updated: 1, Deleted: 1}, hostfns.CodeUnknownModel},
+		{"delete without id", func() error {
 			return n.BatchDelete(ctx, "Issue", raw(`{"t":"no id"}`))
-		}, store.BatchResult{}, hostfns.CodeInvalidRecord},
+		}, store.BatchResult{Added: 3, Updated: 1, Deleted: 1}, hostfns.CodeInvalidRecord},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := tc.op()
+			err := tc.op()
 			if tc.errCode != "" {
 				var he *hostfns.Error
 				if !errors.As(err, &he) || he.Code != tc.errCode {
 					t.Fatalf("err = %v, want code %s", err, tc.errCode)
 				}
-				return
-			}
-			if err != nil {
+			} else if err != nil {
 				t.Fatal(err)
 			}
-			if got.Added != tc.want.Added || got.Updated != tc.want.Updated || got.Deleted != tc.want.Deleted ||
-				strings.Join(got.DuplicateIDs, ",") != strings.Join(tc.want.DuplicateIDs, ",") {
-				t.Fatalf("result = %+v, want %+v", got, tc.want)
+			if err := n.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got := n.Report().Records["Issue"]
+			if got.Added != tc.want.Added || got.Updated != tc.want.Updated || got.Deleted != tc.want.Deleted {
+				t.Fatalf("report counts = %+v, want %+v", got, tc.want)
 			}
 		})
 	}
-	recs, err := n.GetRecordsByIDs(ctx, "Issue", []string{"1", "3", "nope"})
+	recs, err := n.GetRecordsByIDs(ctx, "Issue", []string{"1", "3", "4", "nope"})
 	if err != nil || string(recs["1"]) != `{"id":"1","t":"c"}` || string(recs["3"]) != `{"id":"3","t":"y"}` || len(recs) != 2 {
 		t.Fatalf("GetRecordsByIDs = %s, %v", recs, err)
 	}
-	report := n.Report()
-	if got := report.Records["Issue"]; got.Added != 3 || got.Updated != 1 || got.Deleted != 1 {
-		t.Errorf("report counts = %+v", got)
+	logs := n.Report().Logs
+	if len(logs) != 1 || logs[0].Level != "warn" || !strings.Contains(logs[0].Message, "duplicate ids") {
+		t.Errorf("report logs = %+v, want one duplicate-id warning", logs)
 	}
-	if len(report.Logs) != 1 || report.Logs[0].Level != "warn" || !strings.Contains(report.Logs[0].Message, "duplicate ids") {
-		t.Errorf("report logs = %+v, want one duplicate-id warning", report.Logs)
+}
+
+// TestWritesLandBeforeReadsAndCheckpoints saves many batches back to back
+// and reads after each: every read sees every batch saved before it.
+func TestWritesLandBeforeReadsAndCheckpoints(t *testing.T) {
+	n, st := newNango(t)
+	ctx := context.Background()
+	for i := range 50 {
+		id := strconv.Itoa(i)
+		if err := n.BatchSave(ctx, "Issue", raw(`{"id":"`+id+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := n.GetRecordsByIDs(ctx, "Issue", []string{id})
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("batch %d not visible to the next read: %v, %v", i, recs, err)
+		}
+	}
+	if err := n.BatchSave(ctx, "Issue", raw(`{"id":"last"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SaveCheckpoint(ctx, json.RawMessage(`{"after":"last"}`)); err != nil {
+		t.Fatal(err)
+	}
+	key := store.ModelKey{Connection: store.Connection{Environment: "dev", ProviderConfigKey: "github", ConnectionID: "c1"}, Model: "Issue"}
+	recs, err := st.GetRecords(ctx, key, []string{"last"})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("a checkpoint became durable before the records saved before it: %v %v", recs, err)
+	}
+}
+
+// TestFailedWriteFailsTheExecution closes the store under a pending write:
+// the failure reaches the next call and every Flush after it.
+func TestFailedWriteFailsTheExecution(t *testing.T) {
+	n, st := newNango(t)
+	ctx := context.Background()
+	st.Close()
+	if err := n.BatchSave(ctx, "Issue", raw(`{"id":"1"}`)); err != nil {
+		t.Fatalf("validation should pass: %v", err)
+	}
+	for i := range 2 {
+		if err := n.Flush(ctx); err == nil {
+			t.Fatalf("flush %d after a failed write: no error", i)
+		}
+	}
+	if err := n.BatchSave(ctx, "Issue", raw(`{"id":"2"}`)); err == nil {
+		t.Fatal("save after a failed write: no error")
 	}
 }
 

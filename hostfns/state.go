@@ -21,8 +21,12 @@ func (n *Nango) Checkpoint(ctx context.Context) (json.RawMessage, error) {
 	return cp, nil
 }
 
-// SaveCheckpoint durably saves the function's checkpoint.
+// SaveCheckpoint durably saves the function's checkpoint, after the
+// records saved before it.
 func (n *Nango) SaveCheckpoint(ctx context.Context, checkpoint json.RawMessage) error {
+	if err := n.Flush(ctx); err != nil {
+		return err
+	}
 	if err := n.store.SaveCheckpoint(ctx, n.checkpointKey(), checkpoint); err != nil {
 		return storeError("saveCheckpoint", err)
 	}

@@ -16,26 +16,50 @@ import (
 // one transaction: on error nothing is written. Errors about one record name
 // its index in records.
 func (s *Store) SaveRecords(ctx context.Context, key ModelKey, records []json.RawMessage) (BatchResult, error) {
-	res, err := s.saveRecords(ctx, key, records)
+	p, err := PrepareRecords(records)
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("save records %s: %w", key, err)
+	}
+	return s.SavePrepared(ctx, key, p)
+}
+
+// PreparedRecords is a batch validated by PrepareRecords and ready for
+// SavePrepared. It owns its bytes: the records passed in may be reused.
+type PreparedRecords struct {
+	items []batchItem
+	dups  []string
+}
+
+// PrepareRecords validates records as SaveRecords does, touching no store,
+// so that a caller can report a bad record at once and write the batch
+// later (SaveRecords is PrepareRecords then SavePrepared).
+func PrepareRecords(records []json.RawMessage) (*PreparedRecords, error) {
+	items, dups, err := parseBatch(records)
+	if err != nil {
+		return nil, err
+	}
+	return &PreparedRecords{items: items, dups: dups}, nil
+}
+
+// SavePrepared writes a prepared batch, in one transaction.
+func (s *Store) SavePrepared(ctx context.Context, key ModelKey, p *PreparedRecords) (BatchResult, error) {
+	res, err := s.savePrepared(ctx, key, p)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("save records %s: %w", key, err)
 	}
 	return res, nil
 }
 
-func (s *Store) saveRecords(ctx context.Context, key ModelKey, records []json.RawMessage) (BatchResult, error) {
+func (s *Store) savePrepared(ctx context.Context, key ModelKey, p *PreparedRecords) (BatchResult, error) {
 	if err := key.validate(); err != nil {
 		return BatchResult{}, err
 	}
-	items, dups, err := parseBatch(records)
-	if err != nil {
-		return BatchResult{}, err
-	}
-	res := BatchResult{DuplicateIDs: dups}
+	items := p.items
+	res := BatchResult{DuplicateIDs: p.dups}
 	if len(items) == 0 {
 		return res, ctx.Err()
 	}
-	err = s.update(ctx, func(tx *bolt.Tx) (bool, error) {
+	err := s.update(ctx, func(tx *bolt.Tx) (bool, error) {
 		m, err := openModel(tx, key, true)
 		if err != nil {
 			return false, err

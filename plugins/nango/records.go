@@ -5,29 +5,23 @@ import (
 	"fmt"
 )
 
-// BatchResult counts what a batch changed in ferry's record cache.
-type BatchResult struct {
-	Added     int `json:"added"`
-	Updated   int `json:"updated"`
-	Deleted   int `json:"deleted"`
-	Unchanged int `json:"unchanged"`
-}
-
 // BatchSave upserts records (a slice of structs or maps, each with an "id")
 // of the given model. Records identical to the stored ones change nothing.
-func BatchSave(records any, model string) (BatchResult, error) {
+// It returns once the records are validated; the host writes them while
+// the function goes on, and before any later checkpoint or record read.
+func BatchSave(records any, model string) error {
 	return batch("batch_save", records, model)
 }
 
 // BatchUpdate deep-merges partial records (each with an "id") into stored
 // ones of the given model.
-func BatchUpdate(partials any, model string) (BatchResult, error) {
+func BatchUpdate(partials any, model string) error {
 	return batch("batch_update", partials, model)
 }
 
 // BatchDelete marks records (each with at least an "id") of the given model
 // as deleted.
-func BatchDelete(records any, model string) (BatchResult, error) {
+func BatchDelete(records any, model string) error {
 	return batch("batch_delete", records, model)
 }
 
@@ -35,11 +29,10 @@ func BatchDelete(records any, model string) (BatchResult, error) {
 // passed through when already JSON) and spliced in: encoding them inside a
 // wrapper would make encoding/json validate the whole payload a second
 // time, which in Wasm costs more than the rest of the call.
-func batch(name string, records any, model string) (BatchResult, error) {
-	var res BatchResult
+func batch(name string, records any, model string) error {
 	body, err := recordsJSON(records)
 	if err != nil {
-		return res, fmt.Errorf("%s: encode records: %w", name, err)
+		return fmt.Errorf("%s: encode records: %w", name, err)
 	}
 	quoted, _ := json.Marshal(model)
 	req := make([]byte, 0, len(body)+len(quoted)+24)
@@ -48,8 +41,7 @@ func batch(name string, records any, model string) (BatchResult, error) {
 	req = append(req, `,"records":`...)
 	req = append(req, body...)
 	req = append(req, '}')
-	err = callRaw(name, req, &res)
-	return res, err
+	return callRaw(name, req, nil)
 }
 
 // recordsJSON returns records as a JSON array: as is when it already is

@@ -107,7 +107,7 @@ func run() error {
 	}
 	records := newBatch(p)
 	for b := 0; b < p.Batches; b++ {
-		if _, err := nango.BatchSave(records.number(b*p.BatchSize), "Record"); err != nil {
+		if err := nango.BatchSave(records.number(b*p.BatchSize), "Record"); err != nil {
 			return err
 		}
 	}

@@ -28,7 +28,7 @@ func run() error {
 			LimitNameInRequest:   "limit",
 		},
 	}, func(items []item) error {
-		if _, err := nango.BatchSave(items, "Item"); err != nil {
+		if err := nango.BatchSave(items, "Item"); err != nil {
 			return err
 		}
 		page++

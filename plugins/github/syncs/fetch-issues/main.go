@@ -76,7 +76,7 @@ func fetchIssues() error {
 				UpdatedAt: gi.UpdatedAt,
 			}
 		}
-		if _, err := nango.BatchSave(issues, "Issue"); err != nil {
+		if err := nango.BatchSave(issues, "Issue"); err != nil {
 			return err
 		}
 		total += len(issues)
