@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -145,5 +147,30 @@ func TestSaveRecordsChangeTracking(t *testing.T) {
 			runSteps(t, s, clock, tc.steps)
 			checkRecords(t, s, tc.want)
 		})
+	}
+}
+
+func TestPrepareThenSave(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	ctx := context.Background()
+	recs := []json.RawMessage{json.RawMessage(`{"id":"1","v":1}`), json.RawMessage(`{"id":"1","v":2}`)}
+	p, err := PrepareRecords(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs[1][len(recs[1])-2] = '9' // the caller may reuse its buffers once prepared
+	res, err := s.SavePrepared(ctx, testKey, p)
+	if err != nil || res.Added != 1 || len(res.DuplicateIDs) != 1 {
+		t.Fatalf("SavePrepared = %+v, %v", res, err)
+	}
+	got, _ := s.GetRecords(ctx, testKey, []string{"1"})
+	if string(got["1"].Data) != `{"id":"1","v":2}` {
+		t.Fatalf("stored %s, want the record as prepared", got["1"].Data)
+	}
+	if _, err := PrepareRecords([]json.RawMessage{json.RawMessage(`{"no":"id"}`)}); !errors.Is(err, ErrInvalidRecord) {
+		t.Fatalf("PrepareRecords of a record without id: %v", err)
+	}
+	if _, err := s.SavePrepared(ctx, ModelKey{}, p); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("SavePrepared with an empty key: %v", err)
 	}
 }
