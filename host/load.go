@@ -61,7 +61,7 @@ func (h *Host) Load(ctx context.Context, wasm []byte) (*Bundle, error) {
 		return nil, fmt.Errorf("load bundle %q: compile: %w", m.Name, err)
 	}
 	b := &Bundle{host: h, manifest: m, hash: parsed.Hash(), compiled: compiled}
-	b.pool = newPool(compiled, h.cfg.Prewarm)
+	b.pool = newPool(compiled, h.cfg.Prewarm, []string{m.EntryPoint(), bundle.WebhookEntryPoint})
 	if err := h.track(b); err != nil {
 		b.close(ctx)
 		return nil, err

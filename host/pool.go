@@ -9,6 +9,8 @@ import (
 
 	extism "github.com/extism/go-sdk"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/ferryhq/ferry/hostfns"
 )
 
 // prewarmExport is the optional export the host calls on a fresh instance
@@ -46,6 +48,7 @@ func (i *instance) guestMemory() []byte {
 // background goroutine replaces it.
 type pool struct {
 	compiled *extism.CompiledPlugin
+	entries  []string // entry points to call in warm mode when pre-warming
 	memHint  atomic.Uint64 // guest memory size of the last instance made
 	ready    chan *instance
 	wake     chan struct{}
@@ -54,9 +57,10 @@ type pool struct {
 	once     sync.Once
 }
 
-func newPool(compiled *extism.CompiledPlugin, size int) *pool {
+func newPool(compiled *extism.CompiledPlugin, size int, entries []string) *pool {
 	p := &pool{
 		compiled: compiled,
+		entries:  entries,
 		ready:    make(chan *instance, size),
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
@@ -149,9 +153,7 @@ func (p *pool) create(ctx context.Context, prewarm bool) (*instance, error) {
 	}
 	inst := &instance{plugin: plugin, output: out, memory: mems.guest()}
 	if prewarm && plugin.FunctionExists(prewarmExport) {
-		ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
-		defer cancel()
-		if _, _, err := plugin.CallWithContext(ctx, prewarmExport, nil); err != nil {
+		if err := p.warm(ctx, inst); err != nil {
 			inst.close(ctx)
 			return nil, fmt.Errorf("prewarm: %w (%s)", err, out.Summary())
 		}
@@ -160,6 +162,28 @@ func (p *pool) create(ctx context.Context, prewarm bool) (*instance, error) {
 		p.learnMemory(inst)
 	}
 	return inst, nil
+}
+
+// warm starts the guest's runtime (ferry_prewarm), then calls each entry
+// point in warm mode: the guest package prepares encoding/json for the
+// function's own types and returns without running the function. No
+// execution is bound, so a guest that did more could reach nothing.
+func (p *pool) warm(ctx context.Context, inst *instance) error {
+	ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
+	defer cancel()
+	if _, _, err := inst.plugin.CallWithContext(ctx, prewarmExport, nil); err != nil {
+		return err
+	}
+	ctx = hostfns.WithDirect(ctx, &hostfns.Direct{Memory: inst.guestMemory, Warm: true})
+	for _, entry := range p.entries {
+		if !inst.plugin.FunctionExists(entry) {
+			continue
+		}
+		if _, _, err := inst.plugin.CallWithContext(ctx, entry, nil); err != nil {
+			return fmt.Errorf("warm %s: %w", entry, err)
+		}
+	}
+	return nil
 }
 
 // prewarmed reports how many fresh instances are ready now.

@@ -21,10 +21,18 @@ import (
 // Besides the capabilities, two names carry the entry point's own input
 // and output: "input" answers the execution's input as is, and "output"
 // takes the request as the execution's output (answering {}).
+//
+// In warm mode (a pool warming an instance no execution has taken yet)
+// "input" answers WarmInput, which is not JSON and so no real input: the
+// guest package's entry functions then prepare what they can (encoding/json
+// for the function's own types) and return without running the function.
 const (
 	directCall   = "ferry_call"
 	directAnswer = "ferry_answer"
 )
+
+// WarmInput is what "input" answers in warm mode.
+const WarmInput = "\x00ferry:warm"
 
 // GuestMemory returns the guest's linear memory as it is now. It is called
 // from host functions only, on the goroutine running the guest.
@@ -36,6 +44,7 @@ type GuestMemory func() []byte
 type Direct struct {
 	Memory GuestMemory
 	Input  []byte
+	Warm   bool // warm mode: "input" answers WarmInput, "output" is dropped
 
 	pending   []byte
 	output    []byte
@@ -73,10 +82,14 @@ func callDirect(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) {
 	switch h := handlers[string(name)]; {
 	case !okName || !okReq:
 		st.pending = encodeError(errorf(CodeInvalidRequest, "%s: name or request outside guest memory", directCall))
+	case string(name) == "input" && st.Warm:
+		st.pending = []byte(WarmInput)
 	case string(name) == "input":
 		st.pending = st.Input
 	case string(name) == "output":
-		st.output, st.hasOutput = append([]byte(nil), req...), true
+		if !st.Warm {
+			st.output, st.hasOutput = append([]byte(nil), req...), true
+		}
 		st.pending = []byte("{}")
 	case h == nil:
 		st.pending = encodeError(errorf(CodeInvalidRequest, "%s: no host function %q", directCall, name))

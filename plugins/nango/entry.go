@@ -1,6 +1,7 @@
 package nango
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"runtime"
@@ -34,12 +35,18 @@ type failure struct {
 //	func sync() int32 { return nango.RunSync(fetchIssues) }
 func RunSync(fn func() error) int32 {
 	defer runtime.Gosched()
+	if _, warm := input(); warm {
+		return 0
+	}
 	return finish(fn())
 }
 
 // RunOnEvent runs an on-event hook's body; export it as "on_event".
 func RunOnEvent(fn func() error) int32 {
 	defer runtime.Gosched()
+	if _, warm := input(); warm {
+		return 0
+	}
 	return finish(fn())
 }
 
@@ -47,8 +54,13 @@ func RunOnEvent(fn func() error) int32 {
 // export it as "on_webhook".
 func RunOnWebhook[P any](fn func(payload P) error) int32 {
 	defer runtime.Gosched()
+	raw, warm := input()
+	if warm {
+		warmTypes[P]()
+		return 0
+	}
 	var payload P
-	if err := json.Unmarshal(exchange("input", noRequest), &payload); err != nil {
+	if err := json.Unmarshal(raw, &payload); err != nil {
 		return finish(&failure{Code: "invalid_payload", Message: err.Error()})
 	}
 	return finish(fn(payload))
@@ -61,13 +73,19 @@ func RunOnWebhook[P any](fn func(payload P) error) int32 {
 //	func action() int32 { return nango.RunAction(createIssue) }
 func RunAction[I, O any](fn func(input I) (O, error)) int32 {
 	defer runtime.Gosched()
-	var input I
-	if raw := exchange("input", noRequest); len(raw) > 0 {
-		if err := json.Unmarshal(raw, &input); err != nil {
+	raw, warm := input()
+	if warm {
+		warmTypes[I]()
+		warmTypes[O]()
+		return 0
+	}
+	var in I
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &in); err != nil {
 			return finish(&failure{Code: "invalid_input", Message: err.Error()})
 		}
 	}
-	output, err := fn(input)
+	output, err := fn(in)
 	if err != nil {
 		return finish(err)
 	}
@@ -106,6 +124,26 @@ func finish(err error) int32 {
 	b, _ := json.Marshal(f)
 	pdk.SetErrorString(string(b))
 	return 1
+}
+
+// warmInput is what the host answers for the input when it calls an entry
+// point to warm a fresh instance (docs/ABI.md): not JSON, so never an input.
+var warmInput = []byte("\x00ferry:warm")
+
+// input returns the execution's input, or reports warm mode.
+func input() (raw []byte, warm bool) {
+	raw = exchange("input", noRequest)
+	return raw, bytes.Equal(raw, warmInput)
+}
+
+// warmTypes makes encoding/json build its encoder and decoder for T, which
+// it otherwise does on the first use in every fresh instance.
+func warmTypes[T any]() {
+	var v T
+	b, err := json.Marshal(v)
+	if err == nil {
+		_ = json.Unmarshal(b, &v)
+	}
 }
 
 // warmJSON runs encoding/json once, so that its package-level state and
