@@ -48,7 +48,7 @@ func (i *instance) guestMemory() []byte {
 // background goroutine replaces it.
 type pool struct {
 	compiled *extism.CompiledPlugin
-	entries  []string // entry points to call in warm mode when pre-warming
+	entries  []string      // entry points to call in warm mode when pre-warming
 	memHint  atomic.Uint64 // guest memory size of the last instance made
 	ready    chan *instance
 	wake     chan struct{}
