@@ -89,6 +89,13 @@ func TestSandboxGivesNothing(t *testing.T) {
 func TestEveryExecutionGetsAFreshInstance(t *testing.T) {
 	e := newEnv(t, host.Config{Prewarm: 2})
 	b := e.guest("globals")
+	// The pool fills: warming (ferry_prewarm, then the entry point in warm
+	// mode) must not run the function body, which needs an execution.
+	for deadline := time.Now().Add(30 * time.Second); b.Prewarmed() < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("pool holds %d warm instances, want 2: warming fails", b.Prewarmed())
+		}
+	}
 	for i, conn := range []string{"conn-a", "conn-b", "conn-a", "conn-c"} {
 		res, err := b.Run(context.Background(), host.Execution{Nango: e.nango(b, conn, "")})
 		if err != nil {

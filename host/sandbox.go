@@ -50,7 +50,8 @@ func (o *output) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// String returns everything kept, with an ellipsis where bytes were lost.
+// String returns everything kept: the head, then the tail (bytes between
+// them, if any, are lost).
 func (o *output) String() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
