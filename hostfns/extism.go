@@ -138,3 +138,16 @@ func decode(name string, in []byte, v any) error {
 	}
 	return nil
 }
+
+// Invoke runs the capability name with the JSON request req for the
+// execution bound to ctx (WithNango) and returns its JSON answer: the
+// result object, or {"error":{…}} (an unknown name is invalid_request).
+// It is the binding of engines that marshal their own calls, like the
+// JavaScript engine's __ferry_host.
+func Invoke(ctx context.Context, name string, req []byte) []byte {
+	h := handlers[name]
+	if h == nil {
+		return encodeError(errorf(CodeInvalidRequest, "no host function %q", name))
+	}
+	return answer(ctx, name, h, req)
+}

@@ -1,0 +1,88 @@
+package qjs
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+//go:embed qjs.wasm
+var engineWasm []byte
+
+// HostFunc serves __ferry_host(name, request) for the instance whose call
+// is running under ctx. It returns the answer as JSON text.
+type HostFunc func(ctx context.Context, name string, request []byte) []byte
+
+// Config configures an Engine.
+type Config struct {
+	// Runtime is the wazero runtime instances live in; its configuration
+	// sets their memory cap and whether a context's end stops them. The
+	// engine instantiates WASI and its host module in it, so it must not
+	// hold other modules named "env" or "wasi_snapshot_preview1".
+	Runtime wazero.Runtime
+	// Host serves __ferry_host.
+	Host HostFunc
+	// MemoryLimit caps the bytes QuickJS allocates (JS_SetMemoryLimit); an
+	// allocation past it is a catchable "out of memory" InternalError.
+	// Zero: only the Wasm memory cap applies.
+	MemoryLimit uint32
+}
+
+// Engine is the compiled QuickJS module. It is safe for concurrent use;
+// each Instance belongs to one goroutine.
+type Engine struct {
+	cfg      Config
+	compiled wazero.CompiledModule
+}
+
+// New compiles the engine in cfg.Runtime (from its compilation cache when
+// it has one) and links its imports.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.Runtime == nil || cfg.Host == nil {
+		return nil, fmt.Errorf("qjs: config needs a runtime and a host function")
+	}
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, cfg.Runtime); err != nil {
+		return nil, fmt.Errorf("qjs: instantiate WASI: %w", err)
+	}
+	e := &Engine{cfg: cfg}
+	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
+	_, err := cfg.Runtime.NewHostModuleBuilder("env").
+		NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(e.proxy), []api.ValueType{i32, i64, i32, i32}, []api.ValueType{i64}).
+		Export("jsFunctionProxy").
+		Instantiate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("qjs: instantiate host module: %w", err)
+	}
+	e.compiled, err = cfg.Runtime.CompileModule(ctx, engineWasm)
+	if err != nil {
+		return nil, fmt.Errorf("qjs: compile engine: %w", err)
+	}
+	return e, nil
+}
+
+// Close frees the compiled engine. Instances still open keep working
+// until closed.
+func (e *Engine) Close(ctx context.Context) error { return e.compiled.Close(ctx) }
+
+// proxy is the engine's jsFunctionProxy import: QuickJS calls it for every
+// call of a function made by QJS_CreateFunctionProxy, with argv = [func id,
+// context id, is async, promise, ...arguments]. The only such function is
+// __ferry_host(name, request).
+func (e *Engine) proxy(ctx context.Context, mod api.Module, stack []uint64) {
+	argc, argv := uint32(stack[2]), uint32(stack[3])
+	inst, ok := ctx.Value(instanceKey{}).(*Instance)
+	if !ok || inst.mod != mod {
+		// A call outside Instance's own calls cannot happen: JS runs only
+		// under them. Answer rather than trap, to be safe.
+		stack[0] = 0
+		return
+	}
+	stack[0] = inst.serveHost(ctx, argc, argv)
+}
+
+type instanceKey struct{}
