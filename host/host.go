@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/tetratelabs/wazero"
+
+	"github.com/ferryhq/ferry/host/internal/qjs"
 )
 
 // Host compiles and runs bundles. Create one per process with New.
@@ -16,6 +18,12 @@ type Host struct {
 	mu      sync.Mutex
 	bundles map[*Bundle]struct{}
 	closed  bool
+
+	// The JavaScript engine, started by the first JS bundle.
+	jsOnce    sync.Once
+	js        *qjs.Engine
+	jsRuntime wazero.Runtime
+	jsErr     error
 }
 
 // New returns a Host configured by cfg.
@@ -54,11 +62,17 @@ func (h *Host) Close(ctx context.Context) error {
 	h.closed = true
 	bundles := h.bundles
 	h.bundles = nil
+	jsRuntime := h.jsRuntime
 	h.mu.Unlock()
 
 	var first error
 	for b := range bundles {
 		if err := b.close(ctx); err != nil && first == nil {
+			first = err
+		}
+	}
+	if jsRuntime != nil {
+		if err := jsRuntime.Close(ctx); err != nil && first == nil {
 			first = err
 		}
 	}

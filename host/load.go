@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	extism "github.com/extism/go-sdk"
-
 	"github.com/ferryhq/ferry/bundle"
 	"github.com/ferryhq/ferry/hostfns"
 )
@@ -25,8 +23,16 @@ type Bundle struct {
 	host     *Host
 	manifest bundle.Manifest
 	hash     string
-	compiled *extism.CompiledPlugin
-	pool     *pool
+	runner   runner
+}
+
+// runner runs one kind of bundle: native (Extism plugins) or js.
+type runner interface {
+	// run executes entry on a fresh instance; exec.Nango is set and ctx
+	// carries the execution's deadline.
+	run(ctx context.Context, exec Execution, entry string) (Result, error)
+	prewarmed() int
+	close(ctx context.Context) error
 }
 
 // Manifest returns the bundle's manifest.
@@ -37,7 +43,7 @@ func (b *Bundle) Hash() string { return b.hash }
 
 // Prewarmed reports how many fresh instances are ready to take an
 // execution right now.
-func (b *Bundle) Prewarmed() int { return b.pool.prewarmed() }
+func (b *Bundle) Prewarmed() int { return b.runner.prewarmed() }
 
 // Load validates wasm as a bundle, compiles it (or takes it from the
 // compilation cache) and starts pre-warming instances.
@@ -47,21 +53,18 @@ func (h *Host) Load(ctx context.Context, wasm []byte) (*Bundle, error) {
 		return nil, fmt.Errorf("load bundle: %w", err)
 	}
 	m := parsed.Manifest
-	if m.Kind != bundle.KindNative {
-		return nil, fmt.Errorf("load bundle %q: %w: %q", m.Name, ErrUnsupportedKind, m.Kind)
+	b := &Bundle{host: h, manifest: m, hash: parsed.Hash()}
+	switch m.Kind {
+	case bundle.KindNative:
+		b.runner, err = h.loadNative(ctx, parsed, wasm)
+	case bundle.KindJS:
+		b.runner, err = h.loadJS(ctx, parsed)
+	default:
+		err = fmt.Errorf("%w: %q", ErrUnsupportedKind, m.Kind)
 	}
-	if err := parsed.CheckImports(allowedImport); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("load bundle %q: %w", m.Name, err)
 	}
-	compiled, err := extism.NewCompiledPlugin(ctx,
-		extism.Manifest{Wasm: []extism.Wasm{extism.WasmData{Data: wasm}}},
-		extism.PluginConfig{RuntimeConfig: h.runtimeConfig(), EnableWasi: true},
-		hostfns.ExtismFunctions())
-	if err != nil {
-		return nil, fmt.Errorf("load bundle %q: compile: %w", m.Name, err)
-	}
-	b := &Bundle{host: h, manifest: m, hash: parsed.Hash(), compiled: compiled}
-	b.pool = newPool(compiled, h.cfg.Prewarm, []string{m.EntryPoint(), bundle.WebhookEntryPoint})
 	if err := h.track(b); err != nil {
 		b.close(ctx)
 		return nil, err
@@ -76,10 +79,7 @@ func (b *Bundle) Close(ctx context.Context) error {
 	return b.close(ctx)
 }
 
-func (b *Bundle) close(ctx context.Context) error {
-	b.pool.close(ctx)
-	return b.compiled.Close(ctx)
-}
+func (b *Bundle) close(ctx context.Context) error { return b.runner.close(ctx) }
 
 // kernelImports are the Extism kernel functions a guest may import from
 // extism:host/env. The kernel's own HTTP functions are left out: a guest's

@@ -43,42 +43,17 @@ func (b *Bundle) Run(ctx context.Context, exec Execution) (Result, error) {
 	if entry == "" {
 		entry = b.manifest.EntryPoint()
 	}
-	inst, err := b.pool.take(ctx)
-	if err != nil {
-		return Result{}, fmt.Errorf("run %s: %w", b.manifest.Name, err)
-	}
-	defer b.pool.release(inst)
-	if !inst.plugin.FunctionExists(entry) {
-		return Result{}, fmt.Errorf("run %s: bundle does not export %q", b.manifest.Name, entry)
-	}
-
 	ctx, cancel := b.deadline(ctx, exec.Timeout)
 	defer cancel()
 	ctx = hostfns.WithNango(ctx, exec.Nango)
-	direct := &hostfns.Direct{Memory: inst.guestMemory, Input: exec.Input}
-	ctx = hostfns.WithDirect(ctx, direct)
-
-	start := time.Now()
-	// The input goes to both bindings: Extism-style guests read it from the
-	// kernel, the Go guest package through the direct binding.
-	rc, out, err := inst.plugin.CallWithContext(ctx, entry, exec.Input)
-	res := Result{Output: out, Duration: time.Since(start)}
-	if o, ok := direct.Output(); ok {
-		res.Output = o
-	}
-	if err == nil && rc != 0 {
-		err = fmt.Errorf("exited with code %d", rc)
-	}
-	// Records the function saved are written behind it; wait for them
-	// however the call ended, and fail an execution that lost some.
-	flushErr := exec.Nango.Flush(context.WithoutCancel(ctx))
+	res, err := b.runner.run(ctx, exec, entry)
 	if err != nil {
-		return res, b.classify(ctx, err, inst)
+		var ee *ExecError
+		if !errors.As(err, &ee) {
+			err = fmt.Errorf("run %s: %w", b.manifest.Name, err)
+		}
 	}
-	if flushErr != nil {
-		return res, &ExecError{Kind: KindHost, Message: flushErr.Error(), cause: flushErr}
-	}
-	return res, nil
+	return res, err
 }
 
 func (b *Bundle) deadline(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
@@ -91,8 +66,8 @@ func (b *Bundle) deadline(ctx context.Context, timeout time.Duration) (context.C
 	return context.WithTimeout(ctx, b.host.cfg.Timeout)
 }
 
-// classify turns a failed call into an *ExecError.
-func (b *Bundle) classify(ctx context.Context, err error, inst *instance) *ExecError {
+// classify turns a failed call of a native instance into an *ExecError.
+func (n *nativeRunner) classify(ctx context.Context, err error, inst *instance) *ExecError {
 	output := inst.output.String()
 	summary := inst.output.Summary()
 	var exit *sys.ExitError
@@ -105,7 +80,7 @@ func (b *Bundle) classify(ctx context.Context, err error, inst *instance) *ExecE
 		isExit && exit.ExitCode() == sys.ExitCodeContextCanceled:
 		return &ExecError{Kind: KindCanceled, Message: "the execution was canceled", cause: err}
 	case outOfMemory(output) || inst.memory != nil && inst.memory.nearCap(memorySlack):
-		return &ExecError{Kind: KindMemoryLimit, Message: fmt.Sprintf("the function exceeded its memory limit of %d MiB", b.host.cfg.MemoryLimitPages/16), cause: err}
+		return &ExecError{Kind: KindMemoryLimit, Message: fmt.Sprintf("the function exceeded its memory limit of %d MiB", n.memoryLimitPages/16), cause: err}
 	case isExit || isTrap(err):
 		return &ExecError{Kind: KindTrap, Message: trapMessage(err, summary), cause: err}
 	default:

@@ -1,0 +1,225 @@
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/ferryhq/ferry/bundle"
+	"github.com/ferryhq/ferry/host/internal/qjs"
+	"github.com/ferryhq/ferry/hostfns"
+)
+
+// jsGlue runs after a bundle's script: the host calls plain globals.
+const jsGlue = `globalThis.__ferry_run = (entry, input) => globalThis.__ferry.run(entry, input);
+globalThis.__ferry_describe = () => globalThis.__ferry.describe();`
+
+// jsEngine returns the host's QuickJS engine, made on first use: one wazero
+// runtime (the host's memory cap and deadline) holding every JS instance.
+func (h *Host) jsEngine(ctx context.Context) (*qjs.Engine, error) {
+	h.jsOnce.Do(func() {
+		rt := wazero.NewRuntimeWithConfig(context.WithoutCancel(ctx), h.runtimeConfig())
+		limit := uint64(h.cfg.MemoryLimitPages) << 16 * 3 / 4
+		e, err := qjs.New(context.WithoutCancel(ctx), qjs.Config{
+			Runtime:     rt,
+			Host:        hostfns.Invoke,
+			MemoryLimit: uint32(min(limit, 1<<32-1)),
+		})
+		if err != nil {
+			rt.Close(ctx)
+			h.jsErr = fmt.Errorf("start JS engine: %w", err)
+			return
+		}
+		h.mu.Lock()
+		h.js, h.jsRuntime = e, rt
+		h.mu.Unlock()
+	})
+	return h.js, h.jsErr
+}
+
+// DescribeJS evaluates a describe build of a function's script (docs/JS.md)
+// in a fresh instance and returns what __ferry.describe() answers: the
+// manifest fields of its definition. The compiler calls it.
+func (h *Host) DescribeJS(ctx context.Context, script []byte) (json.RawMessage, error) {
+	e, err := h.jsEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
+	defer cancel()
+	out := newOutput(outputKeep)
+	inst, err := e.NewInstance(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	defer inst.Close(ctx)
+	if err := evalScript(ctx, inst, script); err != nil {
+		return nil, err
+	}
+	desc, err := inst.Call(ctx, "__ferry_describe")
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", jsFailure(err))
+	}
+	if !json.Valid([]byte(desc)) {
+		return nil, fmt.Errorf("describe: answer is not JSON: %.200s", desc)
+	}
+	return json.RawMessage(desc), nil
+}
+
+// evalScript evaluates a bundle's script and the host's glue.
+func evalScript(ctx context.Context, inst *qjs.Instance, script []byte) error {
+	if err := inst.Eval(ctx, "function.js", script); err != nil {
+		return fmt.Errorf("evaluate script: %w", jsFailure(err))
+	}
+	if err := inst.Eval(ctx, "<ferry:glue>", []byte(jsGlue)); err != nil {
+		return fmt.Errorf("evaluate glue: %w", err)
+	}
+	return nil
+}
+
+// jsFailure adds a JS exception's stack to its message.
+func jsFailure(err error) error {
+	var je *qjs.JSError
+	if errors.As(err, &je) && je.Stack != "" {
+		return fmt.Errorf("%s\n%s", je.Message, je.Stack)
+	}
+	return err
+}
+
+// jsInstance is a fresh instance of a JS bundle. It serves exactly one
+// execution.
+type jsInstance struct {
+	inst   *qjs.Instance
+	output *output
+}
+
+func (j *jsInstance) close(ctx context.Context) { j.inst.Close(ctx) }
+
+// jsRunner runs a JS bundle. Its script is evaluated once, at load, and the
+// instance's state kept as a snapshot; every execution gets a new instance
+// restored from it (a memory copy, not a re-evaluation), from a pool.
+type jsRunner struct {
+	engine   *qjs.Engine
+	snapshot *qjs.Snapshot
+	pool     *pool[*jsInstance]
+	memLimit uint32 // pages
+}
+
+func (h *Host) loadJS(ctx context.Context, parsed *bundle.Bundle) (*jsRunner, error) {
+	e, err := h.jsEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, prewarmTimeout)
+	defer cancel()
+	inst, err := e.NewInstance(ctx, newOutput(outputKeep))
+	if err != nil {
+		return nil, err
+	}
+	defer inst.Close(ctx)
+	if err := evalScript(ctx, inst, parsed.Script()); err != nil {
+		return nil, err
+	}
+	snap, err := inst.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	j := &jsRunner{engine: e, snapshot: snap, memLimit: h.cfg.MemoryLimitPages}
+	j.pool = newPool(h.cfg.Prewarm, j.create)
+	return j, nil
+}
+
+// create restores a fresh instance from the snapshot; there is nothing
+// more to warm.
+func (j *jsRunner) create(ctx context.Context, _ bool) (*jsInstance, error) {
+	out := newOutput(outputKeep)
+	inst, err := j.engine.Restore(ctx, j.snapshot, out)
+	if err != nil {
+		return nil, err
+	}
+	return &jsInstance{inst: inst, output: out}, nil
+}
+
+// jsResult is what __ferry.run resolves to (docs/JS.md).
+type jsResult struct {
+	Output json.RawMessage `json:"output"`
+	Error  *FunctionError  `json:"error"`
+}
+
+func (j *jsRunner) run(ctx context.Context, exec Execution, entry string) (Result, error) {
+	ji, err := j.pool.take(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer j.pool.release(ji)
+	start := time.Now()
+	answer, err := ji.inst.Call(ctx, "__ferry_run", entry, string(exec.Input))
+	res := Result{Duration: time.Since(start)}
+	flushErr := exec.Nango.Flush(context.WithoutCancel(ctx))
+	if err != nil {
+		return res, j.classify(ctx, err, ji)
+	}
+	var r jsResult
+	if err := json.Unmarshal([]byte(answer), &r); err != nil {
+		return res, &ExecError{Kind: KindHost, Message: fmt.Sprintf("the runtime answered malformed JSON: %.200s", answer), cause: err}
+	}
+	if r.Error != nil {
+		if isJSOutOfMemory(r.Error.Message) {
+			return res, j.memoryLimit(errors.New(r.Error.Message))
+		}
+		return res, &ExecError{Kind: KindFunction, Message: r.Error.Message, Function: r.Error, cause: errors.New(r.Error.Message)}
+	}
+	if flushErr != nil {
+		return res, &ExecError{Kind: KindHost, Message: flushErr.Error(), cause: flushErr}
+	}
+	if string(r.Output) != "null" {
+		res.Output = r.Output
+	}
+	return res, nil
+}
+
+// classify turns a failed call into a JS instance into an *ExecError.
+func (j *jsRunner) classify(ctx context.Context, err error, ji *jsInstance) *ExecError {
+	var je *qjs.JSError
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &ExecError{Kind: KindTimeout, Message: "the function ran past its deadline", cause: err}
+	case errors.Is(ctx.Err(), context.Canceled):
+		return &ExecError{Kind: KindCanceled, Message: "the execution was canceled", cause: err}
+	case isJSOutOfMemory(err.Error()) || uint64(ji.inst.MemorySize())+memorySlack >= uint64(j.memLimit)<<16:
+		return j.memoryLimit(err)
+	case errors.As(err, &je):
+		fe := &FunctionError{Code: "function_error", Message: jsFailure(err).Error()}
+		return &ExecError{Kind: KindFunction, Message: je.Message, Function: fe, cause: err}
+	default:
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		if strings.Contains(msg, "out of bounds memory access") {
+			msg = "the engine crashed (out of bounds memory access), most often from recursion too deep"
+		}
+		if s := ji.output.Summary(); s != "" {
+			msg += ": " + s
+		}
+		return &ExecError{Kind: KindTrap, Message: msg, cause: err}
+	}
+}
+
+func (j *jsRunner) memoryLimit(err error) *ExecError {
+	return &ExecError{Kind: KindMemoryLimit, Message: fmt.Sprintf("the function exceeded its memory limit of %d MiB", j.memLimit/16), cause: err}
+}
+
+// isJSOutOfMemory reports whether msg is QuickJS's allocation failure.
+func isJSOutOfMemory(msg string) bool {
+	return strings.Contains(msg, "InternalError: out of memory") || msg == "out of memory"
+}
+
+func (j *jsRunner) prewarmed() int { return j.pool.prewarmed() }
+
+func (j *jsRunner) close(ctx context.Context) error {
+	j.pool.close(ctx)
+	return nil
+}
