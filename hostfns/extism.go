@@ -32,6 +32,8 @@ var handlers = map[string]handler{
 	"update_metadata":    handleUpdateMetadata,
 	"get_connection":     handleGetConnection,
 	"log":                handleLog,
+	"crypto_digest":      handleCryptoDigest,
+	"random_bytes":       handleRandomBytes,
 }
 
 // HostFunctionNames lists the functions a native bundle may import from
