@@ -39,10 +39,11 @@ type Scope struct {
 // Nango is the nango object of one execution. It is safe for concurrent
 // use, though a guest calls it from one thread.
 type Nango struct {
-	scope Scope
-	http  *HTTP
-	store Store
-	clock func() time.Time
+	scope    Scope
+	http     *HTTP
+	store    Store
+	clock    func() time.Time
+	observer Observer
 
 	mu     sync.Mutex
 	report Report
@@ -61,6 +62,9 @@ type Options struct {
 	// kept in the report (default 10,000); past it they are counted, not
 	// kept.
 	MaxLogLines int
+	// Observer, when set, is told of every accepted record call (see
+	// Observer).
+	Observer Observer
 }
 
 // New returns the nango object of one execution scoped to scope.
@@ -72,11 +76,12 @@ func New(scope Scope, opts Options) *Nango {
 		opts.MaxLogLines = 10_000
 	}
 	return &Nango{
-		scope:  scope,
-		http:   opts.HTTP,
-		store:  opts.Store,
-		clock:  opts.Now,
-		report: Report{maxLogs: opts.MaxLogLines},
+		scope:    scope,
+		http:     opts.HTTP,
+		store:    opts.Store,
+		clock:    opts.Now,
+		observer: opts.Observer,
+		report:   Report{maxLogs: opts.MaxLogLines},
 	}
 }
 

@@ -21,7 +21,7 @@ func (n *Nango) BatchSave(ctx context.Context, model string, records []json.RawM
 	if err != nil {
 		return storeError("batchSave", err)
 	}
-	return n.writeBehind(ctx, func(ctx context.Context) error {
+	err = n.writeBehind(ctx, func(ctx context.Context) error {
 		res, err := n.store.SavePrepared(ctx, key, prepared)
 		if err != nil {
 			return storeError("batchSave", err)
@@ -30,6 +30,10 @@ func (n *Nango) BatchSave(ctx context.Context, model string, records []json.RawM
 		n.logDuplicates("batchSave", model, res.DuplicateIDs)
 		return nil
 	})
+	if err == nil {
+		n.observe(OpSave, model, records)
+	}
+	return err
 }
 
 // logDuplicates warns, as Nango does, that a batch named some ids more
@@ -58,6 +62,7 @@ func (n *Nango) BatchUpdate(ctx context.Context, model string, partials []json.R
 	}
 	n.recordBatch(model, res)
 	n.logDuplicates("batchUpdate", model, res.DuplicateIDs)
+	n.observe(OpUpdate, model, partials)
 	return nil
 }
 
@@ -80,6 +85,7 @@ func (n *Nango) BatchDelete(ctx context.Context, model string, records []json.Ra
 		return storeError("batchDelete", err)
 	}
 	n.recordBatch(model, res)
+	n.observe(OpDelete, model, records)
 	return nil
 }
 
