@@ -112,3 +112,27 @@ func handleLog(_ context.Context, n *Nango, in []byte) (any, error) {
 	line.Time = n.clock().UTC()
 	return struct{}{}, n.Log(line)
 }
+
+type modelRequest struct {
+	Model string `json:"model"`
+}
+
+func handleTrackDeletesStart(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req modelRequest
+	if err := decode("track_deletes_start", in, &req); err != nil {
+		return nil, err
+	}
+	return struct{}{}, n.TrackDeletesStart(ctx, req.Model)
+}
+
+func handleTrackDeletesEnd(ctx context.Context, n *Nango, in []byte) (any, error) {
+	var req modelRequest
+	if err := decode("track_deletes_end", in, &req); err != nil {
+		return nil, err
+	}
+	deleted, err := n.TrackDeletesEnd(ctx, req.Model)
+	if deleted == nil {
+		deleted = []string{}
+	}
+	return map[string]any{"deletedKeys": deleted}, err
+}

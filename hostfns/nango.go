@@ -17,6 +17,7 @@ type Store interface {
 	SavePrepared(ctx context.Context, key store.ModelKey, records *store.PreparedRecords) (store.BatchResult, error)
 	UpdateRecords(ctx context.Context, key store.ModelKey, partials []json.RawMessage) (store.BatchResult, error)
 	DeleteRecords(ctx context.Context, key store.ModelKey, ids []string) (store.BatchResult, error)
+	DeleteRecordsExcept(ctx context.Context, key store.ModelKey, keep func(id string) bool) ([]string, store.BatchResult, error)
 	GetRecords(ctx context.Context, key store.ModelKey, ids []string) (map[string]store.Record, error)
 	Checkpoint(ctx context.Context, key store.CheckpointKey) (json.RawMessage, error)
 	SaveCheckpoint(ctx context.Context, key store.CheckpointKey, checkpoint json.RawMessage) error
@@ -44,6 +45,7 @@ type Nango struct {
 	store    Store
 	clock    func() time.Time
 	observer Observer
+	tracker  deletionTracker
 
 	mu     sync.Mutex
 	report Report

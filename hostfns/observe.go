@@ -35,8 +35,12 @@ func (f ObserverFunc) ObserveRecords(op RecordOp, model string, records []json.R
 	f(op, model, records)
 }
 
-// observe tells the execution's observer, if any, of an accepted call.
+// observe tells the execution's observer, if any, of an accepted call,
+// and marks saved and updated records seen for deletion tracking.
 func (n *Nango) observe(op RecordOp, model string, records []json.RawMessage) {
+	if op != OpDelete {
+		n.tracker.see(model, records)
+	}
 	if n.observer != nil {
 		n.observer.ObserveRecords(op, model, records)
 	}
