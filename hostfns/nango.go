@@ -19,6 +19,7 @@ type Store interface {
 	DeleteRecords(ctx context.Context, key store.ModelKey, ids []string) (store.BatchResult, error)
 	DeleteRecordsExcept(ctx context.Context, key store.ModelKey, keep func(id string) bool) ([]string, store.BatchResult, error)
 	GetRecords(ctx context.Context, key store.ModelKey, ids []string) (map[string]store.Record, error)
+	ListRecords(ctx context.Context, key store.ModelKey, q store.ListQuery) (store.RecordPage, error)
 	Checkpoint(ctx context.Context, key store.CheckpointKey) (json.RawMessage, error)
 	SaveCheckpoint(ctx context.Context, key store.CheckpointKey, checkpoint json.RawMessage) error
 	ClearCheckpoint(ctx context.Context, key store.CheckpointKey) error
@@ -46,6 +47,7 @@ type Nango struct {
 	clock    func() time.Time
 	observer Observer
 	tracker  deletionTracker
+	env      []EnvVar
 
 	mu     sync.Mutex
 	report Report
@@ -67,6 +69,8 @@ type Options struct {
 	// Observer, when set, is told of every accepted record call (see
 	// Observer).
 	Observer Observer
+	// Environment is what getEnvironmentVariables answers.
+	Environment []EnvVar
 }
 
 // New returns the nango object of one execution scoped to scope.
@@ -83,6 +87,7 @@ func New(scope Scope, opts Options) *Nango {
 		store:    opts.Store,
 		clock:    opts.Now,
 		observer: opts.Observer,
+		env:      opts.Environment,
 		report:   Report{maxLogs: opts.MaxLogLines},
 	}
 }

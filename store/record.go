@@ -92,3 +92,28 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	out = append(out, mdJSON...)
 	return append(out, '}'), nil
 }
+
+// JSON returns the record as Nango's API and listRecords return it: its
+// data with "_nango_metadata" (first_seen_at, last_modified_at,
+// last_action, deleted_at, cursor) added.
+func (r Record) JSON() json.RawMessage {
+	meta, _ := json.Marshal(struct {
+		FirstSeenAt    time.Time  `json:"first_seen_at"`
+		LastModifiedAt time.Time  `json:"last_modified_at"`
+		LastAction     Action     `json:"last_action"`
+		DeletedAt      *time.Time `json:"deleted_at"`
+		Cursor         string     `json:"cursor"`
+	}{r.Meta.FirstSeenAt.UTC(), r.Meta.LastModifiedAt.UTC(), r.Meta.LastAction, r.Meta.DeletedAt, r.Meta.Cursor})
+	data := bytes.TrimSpace(r.Data)
+	if len(data) < 2 || data[0] != '{' {
+		return r.Data // not a stored record: nothing to add to
+	}
+	out := make([]byte, 0, len(data)+len(meta)+20)
+	out = append(out, data[:len(data)-1]...) // without the closing brace
+	if len(bytes.TrimSpace(data[1:len(data)-1])) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, `"_nango_metadata":`...)
+	out = append(out, meta...)
+	return append(out, '}')
+}

@@ -48,3 +48,16 @@ func TestRecordMarshalJSONRejectsNonObjects(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordJSON(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	meta := RecordMeta{FirstSeenAt: at, LastModifiedAt: at, LastAction: ActionAdded, Cursor: "c1"}
+	for _, tc := range []struct{ data, want string }{
+		{`{"id":"1","a":2}`, `{"id":"1","a":2,"_nango_metadata":{"first_seen_at":"2026-11-24T10:00:00Z","last_modified_at":"2026-11-24T10:00:00Z","last_action":"ADDED","deleted_at":null,"cursor":"c1"}}`},
+		{`{}`, `{"_nango_metadata":{"first_seen_at":"2026-11-24T10:00:00Z","last_modified_at":"2026-11-24T10:00:00Z","last_action":"ADDED","deleted_at":null,"cursor":"c1"}}`},
+	} {
+		if got := string(Record{ID: "1", Data: json.RawMessage(tc.data), Meta: meta}.JSON()); got != tc.want {
+			t.Errorf("JSON of %s:\n got %s\nwant %s", tc.data, got, tc.want)
+		}
+	}
+}
