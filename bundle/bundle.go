@@ -29,13 +29,17 @@ type Bundle struct {
 
 // Parse reads a bundle: it checks the module's binary structure, decodes
 // and validates the manifest in the [ManifestSection] custom section, and
-// checks the module exports the manifest's entry points. It only walks
+// checks the module holds the code the manifest's kind requires: a native
+// bundle exports the manifest's entry points and has no [ScriptSection]; a
+// JS bundle has one non-empty UTF-8 [ScriptSection] and imports exactly
+// the engine ([EngineModule].[EngineQuickJS]), and needs no exports. It only walks
 // section headers and decodes the import, export and manifest sections, so
 // it costs microseconds even for a module of megabytes.
 //
-// Errors wrap [ErrNotWasm], [ErrNoManifest], [ErrInvalidManifest] or
-// [ErrNoEntryPoint]. Imports are not checked: the host owns the list of
-// what it provides and calls [Bundle.CheckImports].
+// Errors wrap [ErrNotWasm], [ErrNoManifest], [ErrInvalidManifest],
+// [ErrNoEntryPoint] or, for a JS bundle importing more than the engine,
+// [ErrUnknownImport]. A native bundle's imports are not checked: the host
+// owns the list of what it provides and calls [Bundle.CheckImports].
 func Parse(wasm []byte) (*Bundle, error) {
 	mod, err := readModule(wasm)
 	if err != nil {
@@ -52,7 +56,7 @@ func Parse(wasm []byte) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkEntryPoints(m, mod.exports); err != nil {
+	if err := checkCode(m, mod); err != nil {
 		return nil, err
 	}
 	return &Bundle{Manifest: *m, Imports: mod.imports, Exports: mod.exports, module: mod}, nil
@@ -60,8 +64,8 @@ func Parse(wasm []byte) (*Bundle, error) {
 
 // Encode validates m and returns a copy of module with m written as its
 // [ManifestSection], replacing any manifest already there. The result is a
-// bundle [Parse] accepts: Encode also checks that module exports the
-// entry points m requires. module is not modified.
+// bundle [Parse] accepts: Encode also checks that module holds the code
+// m's kind requires, as Parse does. module is not modified.
 func Encode(module []byte, m Manifest) ([]byte, error) {
 	m.Endpoints = slices.Clone(m.Endpoints) // Validate normalises them in place
 	if err := m.Validate(); err != nil {
@@ -71,7 +75,7 @@ func Encode(module []byte, m Manifest) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkEntryPoints(&m, mod.exports); err != nil {
+	if err := checkCode(&m, mod); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

@@ -4,7 +4,7 @@
 // function — a sync, an action or an on-event hook — together with a JSON
 // manifest describing it. The host parses a bundle when it loads it, the
 // server when a bundle is uploaded, and the TypeScript compiler writes
-// bundles with [Encode]. Parsing never compiles the module: wazero
+// bundles with [NewJS]. Parsing never compiles the module: wazero
 // validates function bodies when the host compiles it.
 //
 // # Format
@@ -14,20 +14,27 @@
 //   - The custom section named "ferry.manifest" ([ManifestSection]): the
 //     manifest, as UTF-8 JSON (see [Manifest]). Exactly one is required.
 //     Custom sections may appear anywhere; [Encode] appends it last.
-//   - The export section: the entry point named by [Manifest.EntryPoint]
-//     must be an exported function — "sync", "action" or "on_event" — and a
-//     sync with webhookSubscriptions must also export "on_webhook".
+//   - The export section: in a native bundle, the entry point named by
+//     [Manifest.EntryPoint] must be an exported function — "sync",
+//     "action" or "on_event" — and a sync with webhookSubscriptions must
+//     also export "on_webhook".
 //   - The import section: every import must be allowed by the host's
-//     [ImportPolicy] (checked by [Bundle.CheckImports]).
+//     [ImportPolicy] (checked by [Bundle.CheckImports]); a js bundle
+//     imports the engine and nothing else (checked by [Parse]).
+//   - The custom section named "ferry.js" ([ScriptSection]): a "js"
+//     bundle's script. Exactly one, non-empty UTF-8, in a js bundle; none
+//     in a native one.
 //   - Other custom sections are kept and readable by name with
-//     [Bundle.CustomSection]; "js" bundles carry their JavaScript there.
+//     [Bundle.CustomSection].
 //
 // A bundle's Kind says how it is linked. A "native" bundle is an Extism
 // plugin built with any PDK language (Go with GOOS=wasip1, Rust, Zig, C,
 // AssemblyScript); it imports host functions from "extism:host/user", the
 // Extism kernel from "extism:host/env" and WASI from
-// "wasi_snapshot_preview1". A "js" bundle carries JavaScript in further
-// custom sections and imports the engine that runs it.
+// "wasi_snapshot_preview1". A "js" bundle (docs/JS.md, written by [NewJS])
+// has no code of its own: it carries its script in [ScriptSection], imports
+// only the engine function "ferry:engine"."quickjs_ng" ([EngineModule],
+// [EngineQuickJS]) and needs no exports.
 //
 // # Manifest
 //

@@ -23,15 +23,20 @@ var (
 	ErrNoManifest = errors.New(`bundle has no "ferry.manifest" custom section`)
 
 	// ErrInvalidManifest means the manifest is not valid JSON, has an
-	// unknown field, or breaks a rule of [Manifest.Validate].
+	// unknown field, breaks a rule of [Manifest.Validate], or says kind
+	// native for a bundle that carries a [ScriptSection].
 	ErrInvalidManifest = errors.New("invalid manifest")
 
-	// ErrNoEntryPoint means the module does not export, as a function, an
-	// entry point its manifest requires (see [Manifest.EntryPoint]).
+	// ErrNoEntryPoint means the module lacks the code its manifest
+	// requires: a native bundle does not export, as a function, an entry
+	// point (see [Manifest.EntryPoint]); a JS bundle has no script (or
+	// an empty, repeated or non-UTF-8 [ScriptSection]) or does not import
+	// the engine.
 	ErrNoEntryPoint = errors.New("bundle does not export its entry point")
 
 	// ErrUnknownImport means the module imports something the caller's
-	// [ImportPolicy] does not allow.
+	// [ImportPolicy] does not allow, or a JS bundle imports anything but
+	// the engine.
 	ErrUnknownImport = errors.New("bundle imports an unknown host function")
 )
 

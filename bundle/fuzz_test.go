@@ -27,6 +27,9 @@ func addFiles(f *testing.F, pattern string) {
 func FuzzParse(f *testing.F) {
 	addFiles(f, "testdata/*.wasm")
 	f.Add(bundleWith(webhookSyncJSON, "sync", "on_webhook"))
+	f.Add(mustNewJS(f, syncJSON, testScript))
+	f.Add(jsBundle([]Import{engineImport}, [2]string{ScriptSection, "\xff"},
+		[2]string{ManifestSection, `{"name":"a","type":"action","integration":"x","kind":"js"}`}))
 	f.Add(testModule{imports: []Import{{"env", "memory", ExternMemory}, {"env", "t", ExternTable},
 		{"env", "g", ExternGlobal}}, globalExports: []string{"g"}}.build())
 	f.Add([]byte(header + "\x02\x08\x01\x01m\x01n\x02\x05\x00"))

@@ -159,7 +159,7 @@ func (j *jsRunner) run(ctx context.Context, exec Execution, entry string) (Resul
 	defer j.pool.release(ji)
 	start := time.Now()
 	answer, err := ji.inst.Call(ctx, "__ferry_run", entry, string(exec.Input))
-	res := Result{Duration: time.Since(start)}
+	res := Result{Duration: time.Since(start), Memory: uint64(ji.inst.MemorySize())}
 	flushErr := exec.Nango.Flush(context.WithoutCancel(ctx))
 	if err != nil {
 		return res, j.classify(ctx, err, ji)

@@ -155,7 +155,7 @@ func (n *nativeRunner) run(ctx context.Context, exec Execution, entry string) (R
 	// The input goes to both bindings: Extism-style guests read it from the
 	// kernel, the Go guest package through the direct binding.
 	rc, out, err := inst.plugin.CallWithContext(ctx, entry, exec.Input)
-	res := Result{Output: out, Duration: time.Since(start)}
+	res := Result{Output: out, Duration: time.Since(start), Memory: uint64(len(inst.guestMemory()))}
 	if o, ok := direct.Output(); ok {
 		res.Output = o
 	}

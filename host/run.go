@@ -30,6 +30,9 @@ type Execution struct {
 type Result struct {
 	Output   []byte
 	Duration time.Duration
+	// Memory is the size the instance's linear memory reached, in bytes:
+	// what the execution cost in memory.
+	Memory uint64
 }
 
 // Run executes the bundle's function on a fresh instance. A failure is an

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ferryhq/ferry/bundle"
 	"github.com/ferryhq/ferry/internal/gobuild"
+	"github.com/ferryhq/ferry/jscompile"
 )
 
 func newCompileCommand() *cobra.Command {
@@ -20,65 +25,117 @@ func newCompileCommand() *cobra.Command {
 		Long: `Compile functions into bundles, one .wasm per function, written to
 <out>/<integration>/<name>.wasm.
 
-A path is a Go function directory (main.go and manifest.json), or a folder
-searched for such directories. Without a path, the current directory.`,
+A path is a TypeScript or JavaScript function (a .ts or .js file in
+<integration>/syncs, actions or on-events, as in a Nango project), a Go
+function directory (main.go and manifest.json), or a folder searched for
+both. A folder with an index.ts compiles only the TypeScript functions it
+imports. Without a path, the current directory.
+
+Every function is compiled even when some fail; errors name the file,
+line and column.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			dirs, err := functionDirs(args)
+			fns, err := findFunctions(args)
 			if err != nil {
 				return err
 			}
-			for _, dir := range dirs {
-				path, err := compileDir(cmd, dir, out)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "compiled %s -> %s\n", dir, path)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d functions compiled\n", len(dirs))
-			return nil
+			return fns.compile(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), out)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "build", "directory to write bundles to")
 	return cmd
 }
 
-// functionDirs expands paths into the function directories they hold.
-func functionDirs(paths []string) ([]string, error) {
-	var dirs []string
+// functions are what the paths given to ferry compile hold.
+type functions struct {
+	goDirs    []string           // Go function directories
+	jsSources []jscompile.Source // TypeScript and JavaScript functions
+}
+
+func (f functions) count() int { return len(f.goDirs) + len(f.jsSources) }
+
+// findFunctions expands paths into the functions they hold.
+func findFunctions(paths []string) (functions, error) {
+	var fns functions
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return fns, err
 		}
 		if !info.IsDir() {
-			return nil, fmt.Errorf("%s: not a directory: a Go function is a directory with main.go and %s", p, gobuild.ManifestFile)
-		}
-		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
+			if ext := filepath.Ext(p); ext != ".ts" && ext != ".js" {
+				return fns, fmt.Errorf("%s: not a directory nor a .ts or .js file: a Go function is a directory with main.go and %s", p, gobuild.ManifestFile)
 			}
-			if d.IsDir() && gobuild.IsFunctionDir(path) {
-				dirs = append(dirs, path)
-				return filepath.SkipDir
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+		} else if err := walkGoDirs(p, &fns.goDirs); err != nil {
+			return fns, err
 		}
+		sources, err := jscompile.Find(p)
+		if err != nil && (!errors.Is(err, jscompile.ErrNoFunctions) || !info.IsDir()) {
+			return fns, err
+		}
+		fns.jsSources = append(fns.jsSources, sources...)
 	}
-	if len(dirs) == 0 {
-		return nil, fmt.Errorf("no functions found in %v: a Go function is a directory with main.go and %s", paths, gobuild.ManifestFile)
+	if fns.count() == 0 {
+		return fns, fmt.Errorf("no functions found in %v: a TypeScript function is a .ts file in <integration>/syncs, actions or on-events; a Go function is a directory with main.go and %s",
+			paths, gobuild.ManifestFile)
 	}
-	sort.Strings(dirs)
-	return dirs, nil
+	sort.Strings(fns.goDirs)
+	return fns, nil
 }
 
-func compileDir(cmd *cobra.Command, dir, out string) (string, error) {
-	wasm, err := gobuild.Build(cmd.Context(), dir)
+// walkGoDirs appends the Go function directories under root to dirs.
+func walkGoDirs(root string, dirs *[]string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() && gobuild.IsFunctionDir(path) {
+			*dirs = append(*dirs, path)
+			return filepath.SkipDir
+		}
+		return nil
+	})
+}
+
+// compile compiles every function into out, printing one line per
+// function to stdout and warnings to stderr. It returns an error listing
+// every failure.
+func (f functions) compile(ctx context.Context, stdout, stderr io.Writer, out string) error {
+	var errs []error
+	compiled := 0
+	for _, dir := range f.goDirs {
+		path, err := compileGoDir(ctx, dir, out)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		compiled++
+		fmt.Fprintf(stdout, "compiled %s -> %s\n", dir, path)
+	}
+	if len(f.jsSources) > 0 {
+		n, err := compileJS(ctx, f.jsSources, stdout, stderr, out)
+		compiled += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d functions compiled\n", compiled)
+	if failed := f.count() - compiled; failed > 0 {
+		return fmt.Errorf("%d of %d functions failed to compile:\n%w", failed, f.count(), errors.Join(errs...))
+	}
+	return nil
+}
+
+func compileGoDir(ctx context.Context, dir, out string) (string, error) {
+	wasm, err := gobuild.Build(ctx, dir)
 	if err != nil {
 		return "", err
 	}
@@ -86,7 +143,49 @@ func compileDir(cmd *cobra.Command, dir, out string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("compile %s: %w", dir, err)
 	}
-	m := b.Manifest
+	return writeBundle(out, b.Manifest, wasm)
+}
+
+// compileJS compiles TypeScript and JavaScript functions, describing them
+// in the host's JS engine. It returns how many compiled, and an error
+// joining the failures. Messages name files relative to the working
+// directory.
+func compileJS(ctx context.Context, sources []jscompile.Source, stdout, stderr io.Writer, out string) (int, error) {
+	h, err := newCLIHost()
+	if err != nil {
+		return 0, err
+	}
+	defer h.Close(context.WithoutCancel(ctx))
+	c, err := jscompile.NewCompiler(jscompile.Options{Describe: h.DescribeJS})
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	var errs []error
+	compiled := 0
+	for _, src := range sources {
+		src.Root = "."
+		fn, err := c.Compile(ctx, src)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, w := range fn.Warnings {
+			fmt.Fprintf(stderr, "warning: %s\n", w)
+		}
+		path, err := writeBundle(out, fn.Manifest, fn.Wasm)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		compiled++
+		fmt.Fprintf(stdout, "compiled %s -> %s\n", src.Path, path)
+	}
+	return compiled, errors.Join(errs...)
+}
+
+// writeBundle writes a bundle to out/<integration>/<name>.wasm.
+func writeBundle(out string, m bundle.Manifest, wasm []byte) (string, error) {
 	path := filepath.Join(out, m.Integration, m.Name+".wasm")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err

@@ -6,8 +6,6 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/ferryhq/ferry/host"
 )
 
 func newInspectCommand() *cobra.Command {
@@ -22,7 +20,7 @@ entry points, imports, compilation) and print its manifest as JSON.`,
 			if err != nil {
 				return err
 			}
-			h, err := host.New(host.Config{Prewarm: -1})
+			h, err := newCLIHost()
 			if err != nil {
 				return err
 			}

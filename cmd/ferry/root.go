@@ -15,6 +15,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCompileCommand(), newInspectCommand(), newRunCommand())
+	root.AddCommand(newCompileCommand(), newInspectCommand(), newRunCommand(), newTestCommand())
 	return root
 }

@@ -1,0 +1,1 @@
+export default { description: 'not made by createAction', exec: async () => ({}) };

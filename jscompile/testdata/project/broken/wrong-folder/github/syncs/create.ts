@@ -1,0 +1,3 @@
+import { createAction } from 'nango';
+
+export default createAction({ description: 'an action among the syncs', exec: async () => ({}) });

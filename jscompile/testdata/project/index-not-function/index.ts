@@ -1,0 +1,2 @@
+import './github/actions/create.js';
+import './lib/helper.js';

@@ -1,0 +1,3 @@
+import { createAction } from 'nango';
+
+export default createAction({ description: 'does not parse', exec: async () => ({) });
