@@ -15,8 +15,13 @@ build: ## build bin/ferry
 plugins: build ## build the example functions into plugins/build
 	$(BIN) compile --out $(PLUGINS) plugins
 
-test: ## run every test (builds the Wasm guests it needs)
+test: node_modules build ## run every test (builds the Wasm guests it needs), then ferry test on the examples
 	$(GO) test -race -count=1 ./...
+	$(BIN) test plugins
+
+node_modules: package.json package-lock.json ## npm packages (zod) of the TypeScript examples and tests
+	npm ci --no-audit --no-fund
+	@touch node_modules
 
 bench: ## run the benchmarks reported in docs/BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/

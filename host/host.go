@@ -20,10 +20,10 @@ type Host struct {
 	closed  bool
 
 	// The JavaScript engine, started by the first JS bundle.
-	jsOnce    sync.Once
-	js        *qjs.Engine
-	jsRuntime wazero.Runtime
-	jsErr     error
+	jsOnce     sync.Once
+	js         *qjs.Engine
+	jsRuntimes []wazero.Runtime
+	jsErr      error
 }
 
 // New returns a Host configured by cfg.
@@ -62,7 +62,7 @@ func (h *Host) Close(ctx context.Context) error {
 	h.closed = true
 	bundles := h.bundles
 	h.bundles = nil
-	jsRuntime := h.jsRuntime
+	jsRuntimes := h.jsRuntimes
 	h.mu.Unlock()
 
 	var first error
@@ -71,8 +71,8 @@ func (h *Host) Close(ctx context.Context) error {
 			first = err
 		}
 	}
-	if jsRuntime != nil {
-		if err := jsRuntime.Close(ctx); err != nil && first == nil {
+	for _, rt := range jsRuntimes {
+		if err := rt.Close(ctx); err != nil && first == nil {
 			first = err
 		}
 	}

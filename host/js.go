@@ -23,20 +23,26 @@ globalThis.__ferry_describe = () => globalThis.__ferry.describe();`
 // runtime (the host's memory cap and deadline) holding every JS instance.
 func (h *Host) jsEngine(ctx context.Context) (*qjs.Engine, error) {
 	h.jsOnce.Do(func() {
-		rt := wazero.NewRuntimeWithConfig(context.WithoutCancel(ctx), h.runtimeConfig())
+		ctx := context.WithoutCancel(ctx)
+		rt := wazero.NewRuntimeWithConfig(ctx, h.runtimeConfig())
+		// Scripts are parsed where no deadline slows the parser (it always
+		// ends); they run in rt, under the deadline.
+		compileRT := wazero.NewRuntimeWithConfig(ctx, h.runtimeConfig().WithCloseOnContextDone(false))
 		limit := uint64(h.cfg.MemoryLimitPages) << 16 * 3 / 4
-		e, err := qjs.New(context.WithoutCancel(ctx), qjs.Config{
-			Runtime:     rt,
-			Host:        hostfns.Invoke,
-			MemoryLimit: uint32(min(limit, 1<<32-1)),
+		e, err := qjs.New(ctx, qjs.Config{
+			Runtime:        rt,
+			CompileRuntime: compileRT,
+			Host:           hostfns.Invoke,
+			MemoryLimit:    uint32(min(limit, 1<<32-1)),
 		})
 		if err != nil {
 			rt.Close(ctx)
+			compileRT.Close(ctx)
 			h.jsErr = fmt.Errorf("start JS engine: %w", err)
 			return
 		}
 		h.mu.Lock()
-		h.js, h.jsRuntime = e, rt
+		h.js, h.jsRuntimes = e, []wazero.Runtime{rt, compileRT}
 		h.mu.Unlock()
 	})
 	return h.js, h.jsErr
@@ -58,7 +64,7 @@ func (h *Host) DescribeJS(ctx context.Context, script []byte) (json.RawMessage, 
 		return nil, err
 	}
 	defer inst.Close(ctx)
-	if err := evalScript(ctx, inst, script); err != nil {
+	if err := evalScript(ctx, e, inst, script); err != nil {
 		return nil, err
 	}
 	desc, err := inst.Call(ctx, "__ferry_describe")
@@ -71,9 +77,14 @@ func (h *Host) DescribeJS(ctx context.Context, script []byte) (json.RawMessage, 
 	return json.RawMessage(desc), nil
 }
 
-// evalScript evaluates a bundle's script and the host's glue.
-func evalScript(ctx context.Context, inst *qjs.Instance, script []byte) error {
-	if err := inst.Eval(ctx, "function.js", script); err != nil {
+// evalScript evaluates a bundle's script and the host's glue: it parses
+// the script to bytecode in the engine's compile runtime, then runs that.
+func evalScript(ctx context.Context, e *qjs.Engine, inst *qjs.Instance, script []byte) error {
+	bc, err := e.Compile(ctx, "function.js", script)
+	if err != nil {
+		return fmt.Errorf("parse script: %w", jsFailure(err))
+	}
+	if err := inst.EvalBytecode(ctx, bc); err != nil {
 		return fmt.Errorf("evaluate script: %w", jsFailure(err))
 	}
 	if err := inst.Eval(ctx, "<ferry:glue>", []byte(jsGlue)); err != nil {
@@ -122,7 +133,7 @@ func (h *Host) loadJS(ctx context.Context, parsed *bundle.Bundle) (*jsRunner, er
 		return nil, err
 	}
 	defer inst.Close(ctx)
-	if err := evalScript(ctx, inst, parsed.Script()); err != nil {
+	if err := evalScript(ctx, e, inst, parsed.Script()); err != nil {
 		return nil, err
 	}
 	snap, err := inst.Snapshot()

@@ -15,13 +15,18 @@ func handleRequest(ctx context.Context, n *Nango, in []byte) (any, error) {
 
 func handlePaginate(ctx context.Context, n *Nango, in []byte) (any, error) {
 	var req struct {
-		Config ProxyConfig `json:"config"`
-		State  *PageState  `json:"state"`
+		Config       ProxyConfig `json:"config"`
+		State        *PageState  `json:"state"`
+		WithResponse bool        `json:"withResponse"`
 	}
 	if err := decode("paginate", in, &req); err != nil {
 		return nil, err
 	}
-	return n.NextPage(ctx, req.Config, req.State)
+	page, err := n.NextPage(ctx, req.Config, req.State)
+	if !req.WithResponse {
+		page.Response = nil
+	}
+	return page, err
 }
 
 func handleBatch(name string, op func(*Nango, context.Context, string, []json.RawMessage) error) handler {

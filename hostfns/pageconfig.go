@@ -1,8 +1,11 @@
 package hostfns
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -95,4 +98,35 @@ func (c PaginateConfig) check(cfg ProxyConfig) (inBody bool, err error) {
 		return bad("in_body needs a method with a body, not %s", method)
 	}
 	return inBody, nil
+}
+
+// UnmarshalJSON reads a PaginateConfig, taking its limit as a number or,
+// as Nango's types allow, a string holding one ("100").
+func (c *PaginateConfig) UnmarshalJSON(b []byte) error {
+	type plain PaginateConfig
+	aux := struct {
+		*plain
+		Limit json.RawMessage `json:"limit,omitempty"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	c.Limit = nil
+	limit := bytes.TrimSpace(aux.Limit)
+	if len(limit) == 0 || string(limit) == "null" {
+		return nil
+	}
+	if limit[0] == '"' {
+		var s string
+		if err := json.Unmarshal(limit, &s); err != nil {
+			return err
+		}
+		limit = []byte(strings.TrimSpace(s))
+	}
+	n, err := strconv.Atoi(string(limit))
+	if err != nil {
+		return fmt.Errorf("paginate.limit %s is not a whole number", aux.Limit)
+	}
+	c.Limit = &n
+	return nil
 }

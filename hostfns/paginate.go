@@ -12,6 +12,10 @@ import (
 type Page struct {
 	Records []json.RawMessage `json:"records"`
 	Next    *PageState        `json:"next"`
+	// Response is the upstream's whole answer for the page, for Nango's
+	// paginate.on_page; the paginate host function includes it only when
+	// asked (withResponse), since it repeats the records.
+	Response *Response `json:"response,omitempty"`
 }
 
 // Paginate fetches every page cfg describes and hands each page's records to
@@ -73,10 +77,10 @@ func (h *HTTP) NextPage(ctx context.Context, t Target, cfg ProxyConfig, state *P
 	}
 	records, err := pageRecords(resp.Data, pc.ResponsePath, state == nil)
 	if err != nil || len(records) == 0 {
-		return Page{Records: records}, err
+		return Page{Records: records, Response: resp}, err
 	}
 	next, err := pc.next(st, resp, len(records))
-	return Page{Records: records, Next: next}, err
+	return Page{Records: records, Next: next, Response: resp}, err
 }
 
 // withPageParams returns cfg with the pagination parameters set, in the

@@ -395,3 +395,37 @@ func TestPaginateLinkKeepsAuth(t *testing.T) {
 		}
 	}
 }
+
+func TestPaginateLimitForms(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    int // 0: no limit
+		wantErr string
+	}{
+		{`{"limit":100}`, 100, ""},
+		{`{"limit":"100"}`, 100, ""},
+		{`{"limit":" 25 "}`, 25, ""},
+		{`{"limit":null}`, 0, ""},
+		{`{}`, 0, ""},
+		{`{"limit":"lots"}`, 0, `paginate.limit "lots" is not a whole number`},
+		{`{"limit":1.5}`, 0, `paginate.limit 1.5 is not a whole number`},
+		{`{"limit":true}`, 0, `paginate.limit true is not a whole number`},
+	} {
+		var c PaginateConfig
+		err := json.Unmarshal([]byte(tc.in), &c)
+		switch {
+		case tc.wantErr != "":
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("%s: err %v, want %q", tc.in, err, tc.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tc.in, err)
+		case tc.want == 0 && c.Limit != nil, tc.want != 0 && (c.Limit == nil || *c.Limit != tc.want):
+			t.Errorf("%s: limit %v, want %d", tc.in, c.Limit, tc.want)
+		}
+	}
+	var c PaginateConfig
+	if err := json.Unmarshal([]byte(`{"type":"cursor","cursor_path_in_response":"next","limit":"5"}`), &c); err != nil || c.Type != "cursor" || c.CursorPathInResponse != "next" {
+		t.Fatalf("other fields: %+v %v", c, err)
+	}
+}

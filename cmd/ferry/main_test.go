@@ -118,7 +118,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"run without base URL", []string{"run", sync}, "--base-url is required"},
+		{"run with an unknown provider", []string{"run", sync, "--provider", "nope"}, `--provider: provider "nope": unknown provider`},
 		{"run with bad input", []string{"run", sync, "--base-url", "http://127.0.0.1:1", "--input", "{nope"}, "--input is not valid JSON"},
 		{"run with bad metadata", []string{"run", sync, "--base-url", "http://127.0.0.1:1", "--metadata", "[1]"}, "--metadata must be a JSON object"},
 		{"run with bad auth mode", []string{"run", sync, "--base-url", "http://127.0.0.1:1", "--auth-mode", "MAGIC"}, `--auth-mode "MAGIC"`},

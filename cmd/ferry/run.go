@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ferryhq/ferry/host"
 	"github.com/ferryhq/ferry/hostfns"
+	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 )
 
@@ -28,6 +30,8 @@ type runOptions struct {
 	metadata         string
 	connectionConfig string
 	input            string
+	provider         string
+	providers        string
 	timeout          time.Duration
 }
 
@@ -37,9 +41,12 @@ func newRunCommand() *cobra.Command {
 		Use:   "run BUNDLE.wasm",
 		Short: "Run one function locally against an API",
 		Long: `Run one function of a bundle for a local connection: its HTTP calls go to
---base-url with the given credentials, its records, checkpoints and metadata
-are kept in the store under --data. Prints the output (actions), the record
-changes per model and the function's log.
+--base-url (default: the provider's base URL) with the given credentials;
+the provider's pagination, retry and header defaults come from the catalog
+(--provider, default the bundle's integration; --providers adds a
+Nango-format providers.yaml). Its records, checkpoints and metadata are kept
+in the store under --data. Prints the output (actions), the record changes
+per model and the function's log.
 
 Credentials can also come from the environment: FERRY_API_KEY, FERRY_TOKEN.`,
 		Args: cobra.ExactArgs(1),
@@ -51,7 +58,9 @@ Credentials can also come from the environment: FERRY_API_KEY, FERRY_TOKEN.`,
 	f.StringVar(&o.data, "data", "ferry-data", "directory of the store and compilation cache")
 	f.StringVar(&o.connectionID, "connection-id", "local", "connection id the run is scoped to")
 	f.StringVar(&o.environment, "environment", "dev", "environment name")
-	f.StringVar(&o.baseURL, "base-url", "", "base URL of the API the function calls (required)")
+	f.StringVar(&o.baseURL, "base-url", "", "base URL of the API the function calls (default: the provider's)")
+	f.StringVar(&o.provider, "provider", "", "provider of the catalog whose defaults apply (default: the bundle's integration, if the catalog has it)")
+	f.StringVar(&o.providers, "providers", "", "a Nango-format providers.yaml merged over the built-in catalog")
 	f.StringVar(&o.authMode, "auth-mode", "", "NONE, API_KEY, OAUTH2 or BASIC (default: from the credentials given)")
 	f.StringVar(&o.apiKey, "api-key", os.Getenv("FERRY_API_KEY"), "API key, sent as a bearer token")
 	f.StringVar(&o.token, "token", os.Getenv("FERRY_TOKEN"), "OAuth2 access token")
@@ -64,9 +73,6 @@ Credentials can also come from the environment: FERRY_API_KEY, FERRY_TOKEN.`,
 
 func runFunction(cmd *cobra.Command, path string, o runOptions) error {
 	ctx := cmd.Context()
-	if o.baseURL == "" {
-		return errors.New("--base-url is required: the API the function calls")
-	}
 	if o.input != "" && !json.Valid([]byte(o.input)) {
 		return fmt.Errorf("--input is not valid JSON: %s", o.input)
 	}
@@ -78,6 +84,10 @@ func runFunction(cmd *cobra.Command, path string, o runOptions) error {
 		return err
 	}
 	creds, err := o.credentials()
+	if err != nil {
+		return err
+	}
+	catalog, err := o.catalog()
 	if err != nil {
 		return err
 	}
@@ -104,7 +114,11 @@ func runFunction(cmd *cobra.Command, path string, o runOptions) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	m := b.Manifest()
-	conn := hostfns.Connection{ID: o.connectionID, ProviderConfigKey: m.Integration, Provider: m.Integration,
+	provider, err := o.hostProvider(catalog, m.Integration, creds.Type)
+	if err != nil {
+		return err
+	}
+	conn := hostfns.Connection{ID: o.connectionID, ProviderConfigKey: m.Integration, Provider: provider.Name,
 		Environment: o.environment, ConnectionConfig: connConfig}
 	if metadata != nil {
 		sc := store.Connection{Environment: conn.Environment, ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ID}
@@ -118,7 +132,7 @@ func runFunction(cmd *cobra.Command, path string, o runOptions) error {
 	}
 	n := hostfns.New(hostfns.Scope{
 		Connection:  conn,
-		Provider:    hostfns.Provider{Name: m.Integration, AuthMode: creds.Type, BaseURL: o.baseURL},
+		Provider:    provider,
 		Credentials: hostfns.StaticCredentials(creds),
 		Function:    m.Name,
 		Models:      models,
@@ -127,9 +141,68 @@ func runFunction(cmd *cobra.Command, path string, o runOptions) error {
 	res, runErr := b.Run(ctx, host.Execution{Nango: n, Input: []byte(o.input), Timeout: o.timeout})
 	printReport(cmd, m.Name, res, n.Report())
 	if runErr != nil {
-		return fmt.Errorf("%s failed: %w", m.Name, runErr)
+		return fmt.Errorf("%s failed: %w%s", m.Name, runErr, functionErrorDetail(runErr))
 	}
 	return nil
+}
+
+// hostProvider is the provider the run calls: the catalog's entry (by
+// --provider, else the integration's name when the catalog has it) with
+// --base-url over its base URL, or a bare one for --base-url alone.
+func (o runOptions) hostProvider(catalog *providers.Catalog, integration string, mode hostfns.AuthMode) (hostfns.Provider, error) {
+	name := cmp.Or(o.provider, integration)
+	p, err := catalog.Get(name)
+	switch {
+	case err == nil:
+		hp := p.HostProvider()
+		hp.AuthMode = mode
+		if o.baseURL != "" {
+			hp.BaseURL = o.baseURL
+		}
+		return hp, nil
+	case o.provider != "" || !errors.Is(err, providers.ErrUnknownProvider):
+		return hostfns.Provider{}, fmt.Errorf("--provider: %w", err)
+	case o.baseURL == "":
+		return hostfns.Provider{}, fmt.Errorf("--base-url is required: the catalog has no provider %q to take it from", name)
+	}
+	return hostfns.Provider{Name: integration, AuthMode: mode, BaseURL: o.baseURL}, nil
+}
+
+// catalog is the built-in providers catalog with --providers merged over
+// it; an unknown --provider is refused here, before anything is written.
+func (o runOptions) catalog() (*providers.Catalog, error) {
+	catalog := providers.Builtin()
+	if o.providers != "" {
+		over, err := providers.LoadFile(o.providers)
+		if err != nil {
+			return nil, err
+		}
+		catalog = catalog.Merge(over)
+	}
+	if o.provider != "" {
+		if _, err := catalog.Get(o.provider); err != nil {
+			return nil, fmt.Errorf("--provider: %w", err)
+		}
+	}
+	return catalog, nil
+}
+
+// functionErrorDetail renders what a function failed with beyond its
+// message: the error code, an ActionError's payload, the upstream answer.
+func functionErrorDetail(err error) string {
+	var ee *host.ExecError
+	if !errors.As(err, &ee) || ee.Function == nil {
+		return ""
+	}
+	fe := ee.Function
+	out := "\n  code: " + fe.Code
+	if len(fe.Payload) > 0 {
+		out += "\n  payload: " + string(fe.Payload)
+	}
+	if u := fe.Upstream; u != nil {
+		out += fmt.Sprintf("\n  upstream: %d %s", u.Status, u.Body)
+	}
+	return out
 }
 
 func (o runOptions) credentials() (hostfns.Credentials, error) {

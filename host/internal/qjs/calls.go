@@ -19,7 +19,7 @@ type exports struct {
 	getPropertyStr, setPropertyStr api.Function
 	freeValue, newString           api.Function
 	toCString, freeCString         api.Function
-	eval, call, await              api.Function
+	eval, compile, call, await     api.Function
 	isException, getException      api.Function
 }
 
@@ -32,7 +32,7 @@ func (x *exports) bind(mod api.Module) error {
 		"JS_GetPropertyStr":       &x.getPropertyStr, "JS_SetPropertyStr": &x.setPropertyStr,
 		"JS_FreeValue": &x.freeValue, "QJS_NewString": &x.newString,
 		"QJS_ToCString": &x.toCString, "JS_FreeCString": &x.freeCString,
-		"QJS_Eval": &x.eval, "QJS_Call": &x.call, "js_std_await": &x.await,
+		"QJS_Eval": &x.eval, "QJS_Compile2": &x.compile, "QJS_Call": &x.call, "js_std_await": &x.await,
 		"QJS_IsException": &x.isException, "JS_GetException": &x.getException,
 	} {
 		*dst = mod.ExportedFunction(name)
@@ -165,15 +165,20 @@ func (i *Instance) exception(ctx context.Context, v uint64) (*JSError, error) {
 		return nil, err
 	}
 	defer i.freeValue(ctx, exc)
+	return i.jsError(ctx, exc), nil
+}
+
+// jsError describes the exception value exc.
+func (i *Instance) jsError(ctx context.Context, exc uint64) *JSError {
 	msg, err := i.toString(ctx, exc)
 	if err != nil {
-		return &JSError{Message: "exception (not convertible to a string)"}, nil
+		return &JSError{Message: "exception (not convertible to a string)"}
 	}
 	je := &JSError{Message: string(msg)}
 	if stack, err := i.property(ctx, exc, "stack"); err == nil {
 		je.Stack = strings.TrimSpace(stack)
 	}
-	return je, nil
+	return je
 }
 
 // property returns String(obj[name]), or an error when it is undefined.

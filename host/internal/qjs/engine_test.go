@@ -12,7 +12,7 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
-func newEngine(t testing.TB, host HostFunc) *Engine {
+func testEngine(t testing.TB, host HostFunc) *Engine {
 	t.Helper()
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
@@ -35,7 +35,7 @@ func newEngine(t testing.TB, host HostFunc) *Engine {
 var testCache = wazero.NewCompilationCache()
 
 func TestEvalAndCall(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	ctx := context.Background()
 	var out bytes.Buffer
 	inst, err := e.NewInstance(ctx, &out)
@@ -57,7 +57,7 @@ func TestEvalAndCall(t *testing.T) {
 }
 
 func TestExceptions(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	ctx := context.Background()
 	inst, err := e.NewInstance(ctx, nil)
 	if err != nil {
@@ -83,7 +83,7 @@ func TestExceptions(t *testing.T) {
 }
 
 func TestSandbox(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	ctx := context.Background()
 	inst, err := e.NewInstance(ctx, nil)
 	if err != nil {
@@ -131,7 +131,7 @@ func TestSandbox(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	for _, src := range []string{
 		`globalThis.f = () => { while (true) {} }`,
 		`globalThis.f = () => new Promise(r => setTimeout(r, 60000))`,
@@ -156,7 +156,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestTimers(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	ctx := context.Background()
 	inst, err := e.NewInstance(ctx, nil)
 	if err != nil {
@@ -177,7 +177,7 @@ func TestTimers(t *testing.T) {
 }
 
 func TestSnapshotRestore(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	ctx := context.Background()
 	inst, err := e.NewInstance(ctx, nil)
 	if err != nil {
@@ -212,7 +212,7 @@ func TestSnapshotRestore(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	e := newEngine(t, nil)
+	e := testEngine(t, nil)
 	ctx := context.Background()
 	for _, tc := range []struct{ name, src, want string }{
 		{"js memory limit", `globalThis.f = () => { const a = []; for (;;) a.push(new Array(1e5).fill(1.5)); }`, "out of memory"},

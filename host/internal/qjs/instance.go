@@ -106,27 +106,20 @@ func (i *Instance) defineHost(ctx context.Context) error {
 // Eval evaluates src as a classic script named filename. A thrown
 // exception is returned as a *JSError.
 func (i *Instance) Eval(ctx context.Context, filename string, src []byte) error {
+	if len(src) == 0 {
+		return nil // the engine would take an empty script for a file name
+	}
 	ctx = i.bind(ctx)
-	buf, err := i.cString(ctx, src)
+	opts, free, err := i.evalOptions(ctx, filename, src, nil, 0 /* JS_EVAL_TYPE_GLOBAL */)
 	if err != nil {
 		return err
 	}
-	defer i.free(ctx, buf)
-	name, err := i.cString(ctx, []byte(filename))
-	if err != nil {
-		return err
-	}
-	defer i.free(ctx, name)
-	// QJSEvalOptions {buf, bytecode_buf, bytecode_len, filename, eval_flags}
-	opts, err := i.malloc(ctx, 20)
-	if err != nil {
-		return err
-	}
-	defer i.free(ctx, opts)
-	mem := i.mod.Memory()
-	for k, v := range []uint32{buf, 0, 0, name, 0 /* JS_EVAL_TYPE_GLOBAL */} {
-		mem.WriteUint32Le(opts+uint32(4*k), v)
-	}
+	defer free()
+	return i.evalWith(ctx, opts)
+}
+
+// evalWith runs QJS_Eval with the options at opts.
+func (i *Instance) evalWith(ctx context.Context, opts uint32) error {
 	v, err := i.call1(ctx, i.fn.eval, uint64(i.ctx), uint64(opts))
 	if err != nil {
 		return err
@@ -135,6 +128,54 @@ func (i *Instance) Eval(ctx context.Context, filename string, src []byte) error 
 		return errors.Join(exc, err)
 	}
 	return i.freeValue(ctx, v)
+}
+
+// evalOptions writes a QJSEvalOptions {buf, bytecode_buf, bytecode_len,
+// filename, eval_flags} and what it points to into guest memory; free
+// releases them.
+func (i *Instance) evalOptions(ctx context.Context, filename string, src, bytecode []byte, flags uint32) (uint32, func(), error) {
+	var ptrs []uint32
+	free := func() {
+		for _, p := range ptrs {
+			i.free(ctx, p)
+		}
+	}
+	alloc := func(b []byte) (uint32, error) {
+		if b == nil {
+			return 0, nil
+		}
+		p, err := i.cString(ctx, b)
+		if err == nil {
+			ptrs = append(ptrs, p)
+		}
+		return p, err
+	}
+	buf, err := alloc(src)
+	if err != nil {
+		free()
+		return 0, nil, err
+	}
+	bc, err := alloc(bytecode)
+	if err != nil {
+		free()
+		return 0, nil, err
+	}
+	name, err := alloc([]byte(filename))
+	if err != nil {
+		free()
+		return 0, nil, err
+	}
+	opts, err := i.malloc(ctx, 20)
+	if err != nil {
+		free()
+		return 0, nil, err
+	}
+	ptrs = append(ptrs, opts)
+	mem := i.mod.Memory()
+	for k, v := range []uint32{buf, bc, uint32(len(bytecode)), name, flags} {
+		mem.WriteUint32Le(opts+uint32(4*k), v)
+	}
+	return opts, free, nil
 }
 
 // Call calls the global function fn with string arguments, waits for the

@@ -149,13 +149,14 @@ export function request<T>(cfg: ProxyConfiguration, method?: string): NangoRespo
 interface Page {
     records: unknown[];
     next: unknown;
+    response?: RawResponse;
 }
 
 /**
  * paginate yields each non-empty page of records the host's stateless
  * `paginate` capability returns, handing back its `next` state until it
  * is null. paginate.on_page, a function, is called after each page with
- * the page's records as the response data.
+ * the upstream's whole response for it, as in Nango.
  */
 export async function* paginate<T>(cfg: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
     const config = toRequest('nango.paginate', cfg);
@@ -164,14 +165,14 @@ export async function* paginate<T>(cfg: ProxyConfiguration): AsyncGenerator<T[],
     for (;;) {
         let page: Page;
         try {
-            page = hostCall<Page>('paginate', { config, state });
+            page = hostCall<Page>('paginate', { config, state, withResponse: typeof onPage === 'function' });
         } catch (err) {
             throw toHTTPError(err, cfg);
         }
         const records = Array.isArray(page.records) ? page.records : [];
         if (typeof onPage === 'function') {
             const next = page.next as { cursor?: string | number; link?: string; offset?: number } | null;
-            await onPage({ nextPageParam: next ? (next.cursor ?? next.link ?? next.offset) : undefined, response: toResponse({ status: 200, data: records }, cfg) });
+            await onPage({ nextPageParam: next ? (next.cursor ?? next.link ?? next.offset) : undefined, response: toResponse(page.response ?? { status: 200, data: records }, cfg) });
         }
         if (records.length > 0) yield records as T[];
         if (page.next === null || page.next === undefined) return undefined;

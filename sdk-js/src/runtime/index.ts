@@ -7,6 +7,7 @@
 
 import { describe, type ZodNamespace } from './describe';
 import { type Entry, run } from './run';
+import { warmSchemas } from './zod';
 
 /** Ferry is globalThis.__ferry. */
 export interface Ferry {
@@ -21,6 +22,11 @@ export function register(def: unknown, zod?: ZodNamespace): Ferry {
         describe: () => describe(def, zod),
     };
     Object.defineProperty(globalThis, '__ferry', { value: ferry, writable: true, configurable: true, enumerable: false });
+    if (typeof def === 'object' && def !== null) {
+        const d = def as Record<string, unknown>;
+        const models = typeof d.models === 'object' && d.models !== null ? Object.values(d.models) : [];
+        warmSchemas([d.input, d.output, d.metadata, d.checkpoint, ...models]);
+    }
     return ferry;
 }
 

@@ -50,7 +50,7 @@ export type ZodCheck = { ok: true; data: unknown } | { ok: false; message: strin
 
 /** zodValidate validates value with schema (async refinements included). */
 export async function zodValidate(schema: ZodSchemaLike, value: unknown): Promise<ZodCheck> {
-    const res = typeof schema.safeParseAsync === 'function' ? await schema.safeParseAsync(value) : schema.safeParse(value);
+    const res = await parse(schema, value);
     if (res.success) return { ok: true, data: res.data };
     const issues = (res.error?.issues ?? []).map((i) => ({
         path: (i.path ?? []).map((p) => String(p)).join('.'),
@@ -58,4 +58,35 @@ export async function zodValidate(schema: ZodSchemaLike, value: unknown): Promis
     }));
     const message = issues.length ? issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ') : (res.error?.message ?? 'invalid value');
     return { ok: false, message, issues };
+}
+
+/**
+ * parse validates synchronously, which is several times cheaper in zod
+ * than its async path; a schema with async refinements makes the sync
+ * parse throw, and is then parsed async.
+ */
+async function parse(schema: ZodSchemaLike, value: unknown): Promise<SafeParseResult> {
+    if (typeof schema.safeParseAsync !== 'function') return schema.safeParse(value);
+    try {
+        return schema.safeParse(value);
+    } catch {
+        return schema.safeParseAsync(value);
+    }
+}
+
+/**
+ * warmSchemas parses a throwaway value with each schema, so that zod's
+ * lazily built state (object shapes, its eval check, error messages) is
+ * built when the bundle is evaluated: the host snapshots the instance
+ * then, and every execution starts from it with that work done.
+ */
+export function warmSchemas(schemas: unknown[]): void {
+    for (const s of schemas) {
+        if (!isZodSchema(s)) continue;
+        try {
+            s.safeParse({});
+        } catch {
+            // An async refinement: nothing to warm synchronously.
+        }
+    }
 }
