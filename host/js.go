@@ -207,11 +207,10 @@ func (j *jsRunner) classify(ctx context.Context, err error, ji *jsInstance) *Exe
 	case errors.As(err, &je):
 		fe := &FunctionError{Code: "function_error", Message: jsFailure(err).Error()}
 		return &ExecError{Kind: KindFunction, Message: je.Message, Function: fe, cause: err}
+	case errors.Is(err, qjs.ErrStackOverflow):
+		return &ExecError{Kind: KindTrap, Message: qjs.ErrStackOverflow.Error(), cause: err}
 	default:
 		msg, _, _ := strings.Cut(err.Error(), "\n")
-		if strings.Contains(msg, "out of bounds memory access") {
-			msg = "the engine crashed (out of bounds memory access), most often from recursion too deep"
-		}
 		if s := ji.output.Summary(); s != "" {
 			msg += ": " + s
 		}

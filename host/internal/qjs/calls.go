@@ -63,6 +63,12 @@ func (i *Instance) call1(ctx context.Context, f api.Function, args ...uint64) (u
 		return 0, i.broken
 	}
 	res, err := f.Call(ctx, args...)
+	if f == i.fn.eval || f == i.fn.call || f == i.fn.await {
+		// These run JS, which may have overflowed its stack (stack.go).
+		if err := i.checkStack(); err != nil {
+			return 0, err
+		}
+	}
 	if err != nil {
 		i.broken = fmt.Errorf("%w: %w", ErrBroken, err)
 		return 0, i.broken
@@ -208,6 +214,11 @@ const jsUndefined = uint64(3) << 32
 // argv holds [func id, context id, is async, promise, name, request].
 // The answer is always a JS string; a malformed call gets an error answer.
 func (i *Instance) serveHost(ctx context.Context, argc, argv uint32) uint64 {
+	if i.checkStack() != nil {
+		// The stack overflowed into the heap: serve nothing more. The
+		// instance is broken; its call fails when it returns.
+		return jsUndefined
+	}
 	answer := func() []byte {
 		if argc < 6 {
 			return []byte(`{"error":{"code":"invalid_request","message":"__ferry_host(name, request) takes two strings"}}`)

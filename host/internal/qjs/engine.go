@@ -81,7 +81,11 @@ func newEngine(ctx context.Context, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qjs: instantiate host module: %w", err)
 	}
-	e.compiled, err = cfg.Runtime.CompileModule(ctx, engineWasm)
+	wasm, err := engineModule()
+	if err != nil {
+		return nil, err
+	}
+	e.compiled, err = cfg.Runtime.CompileModule(ctx, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("qjs: compile engine: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -217,7 +218,8 @@ func TestLimits(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"js memory limit", `globalThis.f = () => { const a = []; for (;;) a.push(new Array(1e5).fill(1.5)); }`, "out of memory"},
 		{"strings", `globalThis.f = () => { let s = "x"; for (;;) s = s + s; }`, "out of memory"},
-		{"recursion", `function r(n) { return n ? 1 + r(n - 1) : 0 } globalThis.f = () => r(1e7)`, ""},
+		{"recursion", `function r(n) { return n ? 1 + r(n - 1) : 0 } globalThis.f = () => r(1e7)`, "stack overflow: recursion too deep"},
+		{"deep but within the stack", `function r(n) { return n ? 1 + r(n - 1) : 0 } globalThis.f = () => { r(2500); throw new Error("fine") }`, "Error: fine"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inst, err := e.NewInstance(ctx, nil)
@@ -234,5 +236,40 @@ func TestLimits(t *testing.T) {
 			}
 			t.Logf("%v (memory %d MiB)", err, inst.MemorySize()>>20)
 		})
+	}
+}
+
+// TestStackOverflowServesNothing: once the stack ran into its guard, the
+// function's host calls go unanswered and the call fails.
+func TestStackOverflowServesNothing(t *testing.T) {
+	ctx := context.Background()
+	served := 0
+	e := testEngine(t, func(context.Context, string, []byte) []byte { served++; return []byte(`{}`) })
+	overflowed := false
+	for d := 3000; d <= 6000; d += 250 {
+		inst, err := e.NewInstance(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := fmt.Sprintf(`function r(n) { if (n === 0) { __ferry_host("log", "{}"); return 0 } return 1 + r(n - 1) } globalThis.f = async () => String(r(%d))`, d)
+		if err := inst.Eval(ctx, "t.js", []byte(src)); err != nil {
+			t.Fatal(err)
+		}
+		served = 0
+		_, err = inst.Call(ctx, "f")
+		inst.Close(ctx)
+		switch {
+		case err == nil && served != 1:
+			t.Fatalf("depth %d: succeeded with %d host calls", d, served)
+		case err != nil && !errors.Is(err, ErrStackOverflow):
+			t.Fatalf("depth %d: %v", d, err)
+		case err != nil && served != 0:
+			t.Fatalf("depth %d: overflowed, yet %d host calls were served", d, served)
+		case err != nil:
+			overflowed = true
+		}
+	}
+	if !overflowed {
+		t.Fatal("no depth overflowed the stack")
 	}
 }

@@ -24,13 +24,15 @@ const hostFuncName = "__ferry_host"
 // Instance is one QuickJS runtime in its own Wasm instance. It serves one
 // execution and is then closed; it is not safe for concurrent use.
 type Instance struct {
-	engine *Engine
-	mod    api.Module
-	fn     exports
-	sleep  *sleeper
-	rt     uint32 // QJSRuntime*
-	ctx    uint32 // JSContext*
-	broken error  // set once a call failed at the Wasm level
+	engine    *Engine
+	mod       api.Module
+	fn        exports
+	sleep     *sleeper
+	rt        uint32 // QJSRuntime*
+	ctx       uint32 // JSContext*
+	stackTop  uint32 // top of the instance's own C stack (stack.go)
+	stackBase uint32 // bottom of its guard zone
+	broken    error  // set once a call failed at the Wasm level
 }
 
 // NewInstance starts a fresh QuickJS runtime with the prelude evaluated.
@@ -74,7 +76,10 @@ func (e *Engine) instantiate(ctx context.Context, out io.Writer) (*Instance, err
 // init creates the QuickJS runtime and context, defines __ferry_host and
 // runs the prelude.
 func (i *Instance) init(ctx context.Context) error {
-	rt, err := i.call1(ctx, i.fn.newQJS, uint64(i.engine.cfg.MemoryLimit), 0, 0, 0)
+	if err := i.setStack(ctx); err != nil {
+		return err
+	}
+	rt, err := i.call1(ctx, i.fn.newQJS, uint64(i.engine.cfg.MemoryLimit), jsStackLimit, 0, 0)
 	if err != nil || rt == 0 {
 		return fmt.Errorf("qjs: create runtime: %w", errors.Join(err, errors.New("New_QJS failed")))
 	}

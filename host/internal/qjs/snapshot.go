@@ -9,13 +9,15 @@ import (
 // Snapshot is the whole state of an instance between calls: its linear
 // memory (the QuickJS heap with everything evaluated so far, the C
 // library's state) and where its runtime and context live. Wasm globals
-// need no saving: between calls the only mutable one, the C stack
-// pointer, is back at its initial value. A Snapshot is immutable and
+// need no saving: the only mutable one, the C stack pointer, is back at
+// the top of the instance's stack between calls, and Restore sets it. A Snapshot is immutable and
 // safe for concurrent use.
 type Snapshot struct {
-	memory []byte
-	rt     uint32
-	ctx    uint32
+	memory    []byte
+	rt        uint32
+	ctx       uint32
+	stackTop  uint32
+	stackBase uint32
 }
 
 // Size returns the snapshot's size in bytes: the linear memory every
@@ -32,7 +34,7 @@ func (i *Instance) Snapshot() (*Snapshot, error) {
 	if !ok {
 		return nil, fmt.Errorf("qjs: snapshot: memory unreadable")
 	}
-	return &Snapshot{memory: append([]byte(nil), b...), rt: i.rt, ctx: i.ctx}, nil
+	return &Snapshot{memory: append([]byte(nil), b...), rt: i.rt, ctx: i.ctx, stackTop: i.stackTop, stackBase: i.stackBase}, nil
 }
 
 // Restore starts a fresh instance in the state snap captured: a new Wasm
@@ -54,7 +56,11 @@ func (e *Engine) Restore(ctx context.Context, snap *Snapshot, out io.Writer) (*I
 		inst.Close(ctx)
 		return nil, fmt.Errorf("qjs: restore: write memory")
 	}
-	inst.rt, inst.ctx = snap.rt, snap.ctx
+	inst.rt, inst.ctx, inst.stackTop, inst.stackBase = snap.rt, snap.ctx, snap.stackTop, snap.stackBase
+	if err := inst.restoreStack(); err != nil {
+		inst.Close(ctx)
+		return nil, err
+	}
 	return inst, nil
 }
 
