@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,4 +129,45 @@ func waitPrewarmed(tb testing.TB, bun *host.Bundle) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// BenchmarkJSTenThousandExecutions runs the small action 10,000 times on
+// fresh instances and reports how the process grew: the Go heap after GC
+// and the resident set. Every instance is a whole Wasm instance closed
+// after its execution, so neither should grow with the count.
+func BenchmarkJSTenThousandExecutions(b *testing.B) {
+	e := newEnv(b, host.Config{})
+	bun := loadWasm(b, e, compileBenchAction(b, e.host))
+	run := func(n int) {
+		for range n {
+			if _, err := bun.Run(context.Background(), host.Execution{Nango: e.nango(bun, "bench", ""), Input: []byte(benchActionInput)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for range b.N {
+		run(200) // reach the steady state first
+		heap0, rss0 := heapAndRSS()
+		run(10_000)
+		heap1, rss1 := heapAndRSS()
+		b.ReportMetric(float64(int64(heap1)-int64(heap0))/(1<<20), "heap-growth-MiB")
+		b.ReportMetric(float64(int64(rss1)-int64(rss0))/(1<<20), "rss-growth-MiB")
+		b.ReportMetric(float64(rss1)/(1<<20), "rss-MiB")
+	}
+}
+
+// heapAndRSS returns the Go heap in use after a GC and the process's
+// resident set size (Linux), in bytes.
+func heapAndRSS() (heap, rss uint64) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(status), "\n") {
+		if kb, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64)
+			rss = n << 10
+		}
+	}
+	return m.HeapAlloc, rss
 }
