@@ -15,9 +15,26 @@ import (
 	"github.com/ferryhq/ferry/hostfns"
 )
 
-// jsGlue runs after a bundle's script: the host calls plain globals.
-const jsGlue = `globalThis.__ferry_run = (entry, input) => globalThis.__ferry.run(entry, input);
-globalThis.__ferry_describe = () => globalThis.__ferry.describe();`
+// jsGlue runs after a bundle's script. The host starts an execution with
+// __ferry_start, runs the engine's event loop (jsLoop), then reads the
+// result with __ferry_result ("" while the entry point has not settled).
+const jsGlue = `(() => {
+  let result = "";
+  const fail = (e) => JSON.stringify({ error: { code: "function_error", message: String((e && e.message) || e) } });
+  const define = (name, value) => Object.defineProperty(globalThis, name, { value });
+  define("__ferry_start", (entry, input) => {
+    result = "";
+    globalThis.__ferry.run(entry, input).then((r) => { result = r; }, (e) => { result = fail(e); });
+  });
+  define("__ferry_result", () => result);
+  define("__ferry_describe", () => globalThis.__ferry.describe());
+})();`
+
+// jsLoop is evaluated to run the event loop: the engine evaluates it, then
+// runs every pending job, then the timers in order (each followed by the
+// jobs it queued), until none is left. sdk-js clears an execution's
+// leftover timers when its entry point settles, so the loop ends with it.
+const jsLoop = "void 0"
 
 // jsEngine returns the host's QuickJS engine, made on first use: one wazero
 // runtime (the host's memory cap and deadline) holding every JS instance.
@@ -169,11 +186,15 @@ func (j *jsRunner) run(ctx context.Context, exec Execution, entry string) (Resul
 	}
 	defer j.pool.release(ji)
 	start := time.Now()
-	answer, err := ji.inst.Call(ctx, "__ferry_run", entry, string(exec.Input))
+	answer, err := runEntry(ctx, ji.inst, entry, exec.Input)
 	res := Result{Duration: time.Since(start), Memory: uint64(ji.inst.MemorySize())}
 	flushErr := exec.Nango.Flush(context.WithoutCancel(ctx))
 	if err != nil {
 		return res, j.classify(ctx, err, ji)
+	}
+	if answer == "" {
+		msg := "the function never finished: it awaits a promise that nothing settles"
+		return res, &ExecError{Kind: KindFunction, Message: msg, Function: &FunctionError{Code: "function_error", Message: msg}, cause: errors.New(msg)}
 	}
 	var r jsResult
 	if err := json.Unmarshal([]byte(answer), &r); err != nil {
@@ -192,6 +213,18 @@ func (j *jsRunner) run(ctx context.Context, exec Execution, entry string) (Resul
 		res.Output = r.Output
 	}
 	return res, nil
+}
+
+// runEntry starts the entry point, runs the event loop until no job or
+// timer is left, and returns the result JSON ("" if it never settled).
+func runEntry(ctx context.Context, inst *qjs.Instance, entry string, input []byte) (string, error) {
+	if _, err := inst.Call(ctx, "__ferry_start", entry, string(input)); err != nil {
+		return "", err
+	}
+	if err := inst.Eval(ctx, "<ferry:loop>", []byte(jsLoop)); err != nil {
+		return "", err
+	}
+	return inst.Call(ctx, "__ferry_result")
 }
 
 // classify turns a failed call into a JS instance into an *ExecError.
@@ -222,9 +255,12 @@ func (j *jsRunner) memoryLimit(err error) *ExecError {
 	return &ExecError{Kind: KindMemoryLimit, Message: fmt.Sprintf("the function exceeded its memory limit of %d MiB", j.memLimit/16), cause: err}
 }
 
-// isJSOutOfMemory reports whether msg is QuickJS's allocation failure.
+// isJSOutOfMemory reports whether msg is QuickJS's allocation failure:
+// "InternalError: out of memory" as thrown, or "out of memory" (and a
+// stack) as sdk-js reports an error it caught.
 func isJSOutOfMemory(msg string) bool {
-	return strings.Contains(msg, "InternalError: out of memory") || msg == "out of memory"
+	first, _, _ := strings.Cut(msg, "\n")
+	return strings.Contains(first, "InternalError: out of memory") || strings.TrimSpace(first) == "out of memory"
 }
 
 func (j *jsRunner) prewarmed() int { return j.pool.prewarmed() }

@@ -78,6 +78,7 @@ func TestJSFailuresAreTyped(t *testing.T) {
 		{"sleep", 200 * time.Millisecond, host.KindTimeout, ""},
 		{"hog", 0, host.KindMemoryLimit, ""},
 		{"recurse", 0, host.KindTrap, ""},
+		{"never", 0, host.KindFunction, "function_error"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			start := time.Now()

@@ -19,6 +19,7 @@
     sleep: async () => new Promise((r) => setTimeout(r, 60000)),
     hog: async () => { const a = []; for (;;) a.push(new Array(1e5).fill(1.5)); },
     recurse: async () => { const r = (n) => (n ? 1 + r(n - 1) : 0); return r(1e7); },
+    never: async () => new Promise(() => {}),
     global: async (input) => { const seen = globalThis.mark ?? null; globalThis.mark = input.who; return { seen }; },
   };
   globalThis.__ferry = {

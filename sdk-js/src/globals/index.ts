@@ -4,7 +4,8 @@
  * Buffer, atob, btoa, structuredClone, DOMException, crypto
  * (getRandomValues, randomUUID), console (→ the `log` capability) and a
  * reseedable Math.random. An existing global is kept, except console and
- * Math.random, which are always ferry's. Timers are the engine's.
+ * Math.random, which are always ferry's. Timers are the engine's, wrapped
+ * (timers.ts) so that an execution's leftovers can be cleared.
  *
  * Importing this module installs them; its exports are the
  * implementations, for the runtime and node:* modules.
@@ -18,6 +19,7 @@ import { webcrypto } from './crypto';
 import { DOMException } from './domexception';
 import { TextDecoder, TextEncoder } from './encoding';
 import { installRandom } from './random';
+import { installTimers } from './timers';
 import { URLSearchParams } from './searchparams';
 import { URL } from './url';
 
@@ -46,6 +48,7 @@ export function installGlobals(): void {
     }
     define('console', createConsole(), true);
     installRandom();
+    installTimers();
 }
 
 installGlobals();

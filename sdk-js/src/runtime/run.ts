@@ -7,6 +7,7 @@
 
 import { base64Decode } from '../globals/base64';
 import { installRandom, seedRandom } from '../globals/random';
+import { clearTimers, takeUncaught } from '../globals/timers';
 import { hostCall } from '../shared/host';
 import { FerryAction } from './action';
 import { type Definition, checkDefinition } from './definition';
@@ -77,12 +78,30 @@ async function dispatch(def: unknown, entry: Entry, input: string): Promise<unkn
     }
 }
 
-/** run executes entry with input (JSON text, "" for none) and resolves to the result JSON. */
+/**
+ * run executes entry with input (JSON text, "" for none) and resolves to
+ * the result JSON. When the entry point settles, timers it left pending
+ * are cleared; an exception a timer callback threw fails the execution.
+ */
 export async function run(def: unknown, entry: Entry, input: string): Promise<string> {
+    takeUncaught(); // an earlier execution's, in a test harness reusing the context
     try {
         reseed();
-        return encodeOutput(await dispatch(def, entry, input));
+        const output = await dispatch(def, entry, input);
+        const thrown = takeUncaught();
+        if (thrown) throw uncaughtError(thrown.error);
+        return encodeOutput(output);
     } catch (err) {
-        return encodeError(err);
+        const thrown = takeUncaught();
+        return encodeError(thrown ? uncaughtError(thrown.error) : err);
+    } finally {
+        clearTimers();
     }
+}
+
+/** uncaughtError names an exception no code caught: a timer callback's. */
+function uncaughtError(err: unknown): Error {
+    const e = err instanceof Error ? err : new Error(String(err));
+    e.message = `uncaught exception in a timer callback: ${e.message}`;
+    return e;
 }
