@@ -127,9 +127,9 @@ func (f functions) compile(ctx context.Context, stdout, stderr io.Writer, out st
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d functions compiled\n", compiled)
+	fmt.Fprintf(stdout, "%s compiled\n", plural(compiled, "function"))
 	if failed := f.count() - compiled; failed > 0 {
-		return fmt.Errorf("%d of %d functions failed to compile:\n%w", failed, f.count(), errors.Join(errs...))
+		return fmt.Errorf("%d of %s failed to compile:\n%w", failed, plural(f.count(), "function"), errors.Join(errs...))
 	}
 	return nil
 }
@@ -194,4 +194,12 @@ func writeBundle(out string, m bundle.Manifest, wasm []byte) (string, error) {
 		return "", err
 	}
 	return path, nil
+}
+
+// plural renders "1 function", "2 functions".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -159,7 +159,7 @@ func TestCompileReportsEveryFailure(t *testing.T) {
 	if ok {
 		t.Fatal("compile succeeded")
 	}
-	if !strings.Contains(stdout, "1 functions compiled") || !strings.Contains(stderr, "2 of 3 functions failed to compile") ||
+	if !strings.Contains(stdout, "1 function compiled") || !strings.Contains(stderr, "2 of 3 functions failed to compile") ||
 		!strings.Contains(stderr, "bad.ts:3:82") || !strings.Contains(stderr, "headless.ts: no default export") {
 		t.Errorf("stdout %q\nstderr %q", stdout, stderr)
 	}
