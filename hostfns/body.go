@@ -7,6 +7,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // encodeBody turns data into the request body and sets the content type
@@ -14,7 +16,7 @@ import (
 // a form content type form-encoded, anything else as JSON.
 func encodeBody(data json.RawMessage, h http.Header) ([]byte, error) {
 	data = bytes.TrimSpace(data)
-	kind := jsonKind(data)
+	kind := syntax.JSONKind(data)
 	if kind == "nothing" || kind == "null" {
 		return nil, nil
 	}
@@ -32,7 +34,7 @@ func encodeBody(data json.RawMessage, h http.Header) ([]byte, error) {
 		return []byte(s), nil
 	case mediaType == "application/x-www-form-urlencoded":
 		if kind != "object" {
-			return nil, fmt.Errorf("%w: data must be an object to be form-encoded, not %s", ErrInvalidConfig, aKind(kind))
+			return nil, fmt.Errorf("%w: data must be an object to be form-encoded, not %s", ErrInvalidConfig, syntax.Article(kind))
 		}
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(data, &fields); err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // PageState is where pagination stands between two pages. Guests hold it
@@ -26,8 +28,8 @@ func (c PaginateConfig) next(st PageState, resp *Response, n int) (*PageState, e
 		if !found || blankCursor(cur) || bytes.Equal(cur, st.Cursor) { // a repeated cursor would loop forever
 			return nil, nil
 		}
-		if k := jsonKind(cur); k != "string" && k != "number" {
-			return nil, fmt.Errorf("%w: paginate: cursor_path_in_response %q is %s, not a string or number", ErrInvalidConfig, c.CursorPathInResponse, aKind(k))
+		if k := syntax.JSONKind(cur); k != "string" && k != "number" {
+			return nil, fmt.Errorf("%w: paginate: cursor_path_in_response %q is %s, not a string or number", ErrInvalidConfig, c.CursorPathInResponse, syntax.Article(k))
 		}
 		following.Cursor = cur
 	case PaginateLink:
@@ -51,7 +53,7 @@ func (c PaginateConfig) next(st PageState, resp *Response, n int) (*PageState, e
 // blankCursor reports cursors that end pagination, as in Nango: null,
 // false, 0 and blank strings.
 func blankCursor(cur json.RawMessage) bool {
-	switch jsonKind(cur) {
+	switch syntax.JSONKind(cur) {
 	case "null", "boolean":
 		return true
 	case "number":

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // Page is one page of records and where the next one starts; Next is nil
@@ -91,9 +93,9 @@ func withPageParams(cfg ProxyConfig, set map[string]json.RawMessage, inBody bool
 	}
 	if inBody {
 		body := map[string]json.RawMessage{}
-		if k := jsonKind(cfg.Data); k != "nothing" && k != "null" {
+		if k := syntax.JSONKind(cfg.Data); k != "nothing" && k != "null" {
 			if err := json.Unmarshal(cfg.Data, &body); err != nil {
-				return cfg, fmt.Errorf("%w: paginate: in_body needs data to be an object, not %s", ErrInvalidConfig, aKind(k))
+				return cfg, fmt.Errorf("%w: paginate: in_body needs data to be an object, not %s", ErrInvalidConfig, syntax.Article(k))
 			}
 		}
 		for k, v := range set {
@@ -126,13 +128,13 @@ func pageRecords(data json.RawMessage, path string, first bool) ([]json.RawMessa
 		where = fmt.Sprintf("response_path %q", path)
 	}
 	v, found := jsonPath(data, path)
-	switch kind := jsonKind(v); {
-	case !found && first && jsonKind(data) != "null":
+	switch kind := syntax.JSONKind(v); {
+	case !found && first && syntax.JSONKind(data) != "null":
 		return nil, fmt.Errorf("%w: paginate: %s is not in the response", ErrInvalidConfig, where)
 	case !found || kind == "null":
 		return []json.RawMessage{}, nil
 	case kind != "array":
-		return nil, fmt.Errorf("%w: paginate: %s is %s, not an array of records", ErrInvalidConfig, where, aKind(kind))
+		return nil, fmt.Errorf("%w: paginate: %s is %s, not an array of records", ErrInvalidConfig, where, syntax.Article(kind))
 	}
 	var records []json.RawMessage
 	if err := json.Unmarshal(v, &records); err != nil {

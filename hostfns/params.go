@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // Params are query parameters. In JSON they are an object whose values are
@@ -49,7 +51,7 @@ func (p *Params) UnmarshalJSON(b []byte) error {
 		*p = out
 		return nil
 	}
-	return fmt.Errorf("%w: params must be an object or a query string, not %s", ErrInvalidConfig, aKind(jsonKind(b)))
+	return fmt.Errorf("%w: params must be an object or a query string, not %s", ErrInvalidConfig, syntax.Article(syntax.JSONKind(b)))
 }
 
 // MarshalJSON writes an object: one value as a string, several as an array.
@@ -99,7 +101,7 @@ func scalarValues(raw json.RawMessage) ([]string, error) {
 // scalarString renders a JSON scalar as text; ok is false for null.
 func scalarString(raw json.RawMessage) (s string, ok bool, err error) {
 	raw = bytes.TrimSpace(raw)
-	switch kind := jsonKind(raw); kind {
+	switch kind := syntax.JSONKind(raw); kind {
 	case "null":
 		return "", false, nil
 	case "string":
@@ -108,35 +110,6 @@ func scalarString(raw json.RawMessage) (s string, ok bool, err error) {
 	case "number", "boolean":
 		return string(raw), true, nil
 	default:
-		return "", false, fmt.Errorf("%s cannot be a query or form value", aKind(kind))
+		return "", false, fmt.Errorf("%s cannot be a query or form value", syntax.Article(kind))
 	}
-}
-
-// aKind is a JSON kind with its article, for messages: "an object".
-func aKind(kind string) string {
-	if kind == "object" || kind == "array" {
-		return "an " + kind
-	}
-	return "a " + kind
-}
-
-// jsonKind names the JSON type of an encoded value.
-func jsonKind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
 }

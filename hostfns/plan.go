@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // plan is a validated ProxyConfig, ready to be sent as many times as
@@ -45,7 +47,7 @@ func newPlan(cfg ProxyConfig, prov Provider) (*plan, error) {
 		p.baseURL = prov.BaseURL
 	}
 	switch {
-	case !isToken(p.method):
+	case !syntax.IsHTTPToken(p.method):
 		return nil, fmt.Errorf("%w: method %q is not an HTTP method", ErrInvalidConfig, cfg.Method)
 	case p.endpoint == "":
 		return nil, fmt.Errorf("%w: endpoint is required", ErrInvalidConfig)
@@ -63,7 +65,7 @@ func newPlan(cfg ProxyConfig, prov Provider) (*plan, error) {
 		}
 	}
 	for k, v := range cfg.Headers {
-		if !isToken(k) || strings.ContainsFunc(v, isCTL) {
+		if !syntax.IsHTTPToken(k) || strings.ContainsFunc(v, isCTL) {
 			return nil, fmt.Errorf("%w: header %q is not a valid HTTP header", ErrInvalidConfig, k)
 		}
 		p.header.Set(k, v)
@@ -77,19 +79,6 @@ func newPlan(cfg ProxyConfig, prov Provider) (*plan, error) {
 	}
 	p.body = body
 	return p, nil
-}
-
-// isToken reports whether s is an RFC 9110 token (a method or header name).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // isCTL reports control characters that may not appear in a header value.

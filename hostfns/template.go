@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // templateScope resolves the ${…} names of provider templates (base URL,
@@ -156,7 +158,7 @@ func jsonPath(doc json.RawMessage, path string) (v json.RawMessage, found bool) 
 		return cur, true
 	}
 	for _, seg := range segs {
-		switch jsonKind(cur) {
+		switch syntax.JSONKind(cur) {
 		case "object":
 			var m map[string]json.RawMessage
 			if json.Unmarshal(cur, &m) != nil {

@@ -143,20 +143,31 @@ func (i *Instance) toString(ctx context.Context, v uint64) ([]byte, error) {
 		}
 		return nil, errors.New("qjs: value cannot be converted to a string")
 	}
+	ptr, out, err := i.unbox(ctx, box)
+	if err != nil {
+		return nil, err
+	}
+	_, err = i.call1(ctx, i.fn.freeCString, uint64(i.ctx), uint64(ptr))
+	return out, err
+}
+
+// unbox reads what the C layer's "boxes" point to: a malloc'd uint64
+// holding a pointer (high half) and a length (low half). It frees the box
+// and returns the pointer, for the caller to free its way, and a copy of
+// the bytes.
+func (i *Instance) unbox(ctx context.Context, box uint64) (uint32, []byte, error) {
 	mem := i.mod.Memory()
 	packed, ok := mem.ReadUint64Le(uint32(box))
 	i.free(ctx, uint32(box))
 	if !ok {
-		return nil, errors.New("qjs: string box out of range")
+		return 0, nil, errors.New("qjs: box out of range")
 	}
 	ptr, n := uint32(packed>>32), uint32(packed)
 	b, ok := mem.Read(ptr, n)
 	if !ok {
-		return nil, errors.New("qjs: string out of range")
+		return ptr, nil, errors.New("qjs: boxed bytes out of range")
 	}
-	out := append([]byte(nil), b...)
-	_, err = i.call1(ctx, i.fn.freeCString, uint64(i.ctx), uint64(ptr))
-	return out, err
+	return ptr, append([]byte(nil), b...), nil
 }
 
 // exception reports whether v is JS_EXCEPTION; if so it takes the pending

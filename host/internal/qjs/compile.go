@@ -40,19 +40,9 @@ func (i *Instance) compile(ctx context.Context, filename string, src []byte) ([]
 		defer i.freeValue(ctx, exc)
 		return nil, i.jsError(ctx, exc)
 	}
-	mem := i.mod.Memory()
-	packed, ok := mem.ReadUint64Le(uint32(box))
-	i.free(ctx, uint32(box))
-	if !ok {
-		return nil, fmt.Errorf("qjs: bytecode box out of range")
-	}
-	ptr, n := uint32(packed>>32), uint32(packed)
-	defer i.free(ctx, ptr)
-	bc, ok := mem.Read(ptr, n)
-	if !ok {
-		return nil, fmt.Errorf("qjs: bytecode out of range")
-	}
-	return append([]byte(nil), bc...), nil
+	ptr, bc, err := i.unbox(ctx, box)
+	i.free(ctx, ptr)
+	return bc, err
 }
 
 // EvalBytecode evaluates bytecode Engine.Compile produced. A thrown
