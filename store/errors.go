@@ -30,4 +30,14 @@ var (
 	// model or function name, or one that contains a NUL byte or is longer
 	// than maxKeyPart bytes.
 	ErrInvalidKey = errors.New("store: invalid key")
+
+	// ErrNotFound reports an integration or connection that does not exist.
+	ErrNotFound = errors.New("store: not found")
+
+	// ErrExists reports the creation of an integration that already exists.
+	ErrExists = errors.New("store: already exists")
+
+	// ErrInUse reports the deletion of an integration that still has
+	// connections.
+	ErrInUse = errors.New("store: in use")
 )

@@ -21,12 +21,14 @@ import (
 )
 
 // Top-level bucket names. Add new kinds here; Open creates them all.
-var topBuckets = [][]byte{bucketRecords, bucketCheckpoints, bucketMetadata}
+var topBuckets = [][]byte{bucketRecords, bucketCheckpoints, bucketMetadata, bucketIntegrations, bucketConnections}
 
 var (
-	bucketRecords     = []byte("records")
-	bucketCheckpoints = []byte("checkpoints")
-	bucketMetadata    = []byte("metadata")
+	bucketRecords      = []byte("records")
+	bucketCheckpoints  = []byte("checkpoints")
+	bucketMetadata     = []byte("metadata")
+	bucketIntegrations = []byte("integrations")
+	bucketConnections  = []byte("connections")
 )
 
 // initialMmapSize is the address space mapped at Open (not memory used).
