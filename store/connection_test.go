@@ -48,10 +48,19 @@ func TestIntegrations(t *testing.T) {
 		err  error
 		want error
 	}{
-		{"update missing", func() error { _, err := s.UpdateIntegration(ctx, Integration{Environment: "dev", UniqueKey: "nope", Provider: "x"}); return err }(), ErrNotFound},
+		{"update missing", func() error {
+			_, err := s.UpdateIntegration(ctx, Integration{Environment: "dev", UniqueKey: "nope", Provider: "x"})
+			return err
+		}(), ErrNotFound},
 		{"get missing", func() error { _, err := s.GetIntegration(ctx, "dev", "nope"); return err }(), ErrNotFound},
-		{"empty key", func() error { _, err := s.CreateIntegration(ctx, Integration{Environment: "dev", Provider: "x"}); return err }(), ErrInvalidKey},
-		{"no provider", func() error { _, err := s.CreateIntegration(ctx, Integration{Environment: "dev", UniqueKey: "x"}); return err }(), ErrInvalidKey},
+		{"empty key", func() error {
+			_, err := s.CreateIntegration(ctx, Integration{Environment: "dev", Provider: "x"})
+			return err
+		}(), ErrInvalidKey},
+		{"no provider", func() error {
+			_, err := s.CreateIntegration(ctx, Integration{Environment: "dev", UniqueKey: "x"})
+			return err
+		}(), ErrInvalidKey},
 		{"NUL in key", func() error { _, err := s.GetIntegration(ctx, "dev", "a\x00b"); return err }(), ErrInvalidKey},
 		{"delete missing", s.DeleteIntegration(ctx, "dev", "nope"), ErrNotFound},
 	} {
