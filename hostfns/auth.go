@@ -51,8 +51,8 @@ type CredentialsProvider interface {
 
 // Provider is the proxy part of a provider catalog entry (Nango's
 // providers.yaml proxy section plus auth_mode). BaseURL, Headers and Query
-// values are templates (see templateScope); BaseURL may list alternatives
-// separated by "||", the first that resolves wins.
+// values are templates (see templateScope), and each may list
+// alternatives separated by "||": the first that resolves wins.
 type Provider struct {
 	Name       string
 	AuthMode   AuthMode

@@ -20,15 +20,59 @@ import (
 //	${base64(${username}:${password})}                 base64 of a template
 //
 // A bare name other than the four above is looked up in the raw
-// credentials, as Nango does.
+// credentials, as Nango does. A template may list alternatives separated by
+// "||" outside any ${…} ("${connectionConfig.version} || 2022-11-28"): the
+// first that resolves wins.
 type templateScope struct {
 	creds  *Credentials // nil: the target has no credentials
 	config map[string]any
 }
 
-// expand resolves every ${…} in s. secret reports whether a credential went
-// into the result; a name without a value is an ErrTemplate naming it.
+// expand resolves every ${…} in s, trying its "||" alternatives in order.
+// secret reports whether a credential went into the result; when no
+// alternative resolves, the error is the last one's, an ErrTemplate naming
+// the missing value. As in Nango, "||" separates alternatives only in a
+// template that holds a ${…}: other text is used as written.
 func (sc templateScope) expand(s string) (out string, secret bool, err error) {
+	if !strings.Contains(s, "${") {
+		return s, false, nil
+	}
+	alts := alternatives(s)
+	if len(alts) == 1 {
+		return sc.expandOne(s)
+	}
+	for _, alt := range alts {
+		if out, secret, err = sc.expandOne(strings.TrimSpace(alt)); err == nil {
+			return out, secret, nil
+		}
+	}
+	return "", false, err
+}
+
+// alternatives splits s at each "||" outside a ${…}. An unclosed ${ leaves
+// the rest of s in the last alternative, for expandOne to report.
+func alternatives(s string) []string {
+	var alts []string
+	start := 0
+	for i := 0; i < len(s)-1; i++ {
+		switch {
+		case s[i] == '$' && s[i+1] == '{':
+			end := closingBrace(s, i+1)
+			if end < 0 {
+				return append(alts, s[start:])
+			}
+			i = end
+		case s[i] == '|' && s[i+1] == '|':
+			alts = append(alts, s[start:i])
+			start = i + 2
+			i++
+		}
+	}
+	return append(alts, s[start:])
+}
+
+// expandOne resolves every ${…} in a template without alternatives.
+func (sc templateScope) expandOne(s string) (out string, secret bool, err error) {
 	if !strings.Contains(s, "${") {
 		return s, false, nil
 	}
@@ -148,6 +192,9 @@ func stringAt(root map[string]any, path string) (string, bool) {
 // jsonPath returns the value at a dotted path in a JSON document: "a.b",
 // "a.0.b" or "a[0].b" (array index), "" for the document itself. found is
 // false when a step is missing or the document is not valid JSON there.
+// A top-level key that is the whole path wins over the steps, as in
+// lodash's get, which Nango uses: Microsoft Graph's "@odata.nextLink" is
+// one key.
 func jsonPath(doc json.RawMessage, path string) (v json.RawMessage, found bool) {
 	cur := bytes.TrimSpace(doc)
 	segs := splitPath(path)
@@ -157,12 +204,15 @@ func jsonPath(doc json.RawMessage, path string) (v json.RawMessage, found bool) 
 		}
 		return cur, true
 	}
-	for _, seg := range segs {
+	for step, seg := range segs {
 		switch syntax.JSONKind(cur) {
 		case "object":
 			var m map[string]json.RawMessage
 			if json.Unmarshal(cur, &m) != nil {
 				return nil, false
+			}
+			if whole, ok := m[path]; ok && step == 0 && len(segs) > 1 {
+				return whole, len(whole) > 0
 			}
 			next, ok := m[seg]
 			if !ok {
