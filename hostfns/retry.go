@@ -2,6 +2,7 @@ package hostfns
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ferryhq/ferry/netguard"
 )
 
 // do sends p until it succeeds, fails for good, or runs out of retries.
@@ -46,7 +49,8 @@ func (h *HTTP) do(ctx context.Context, t Target, p *plan) (*Response, error) {
 func (p *plan) retryable(r *result) bool {
 	switch {
 	case r.err != nil:
-		return true
+		// A refusal of the network policy will not change on retry.
+		return !errors.Is(r.err, netguard.ErrBlocked)
 	case slices.Contains(p.retryOn, r.status):
 		return true
 	case p.retry.Remaining != "" && strings.TrimSpace(r.header.Get(p.retry.Remaining)) == "0":

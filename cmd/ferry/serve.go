@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferryhq/ferry/providers"
+	"github.com/ferryhq/ferry/server"
+	"github.com/ferryhq/ferry/store"
+	"github.com/ferryhq/ferry/vault"
+)
+
+// serveOptions are the flags of ferry serve; each has an environment
+// variable too.
+type serveOptions struct {
+	data      string
+	addr      string
+	providers string
+}
+
+// shutdownGrace is how long in-flight requests get to finish on shutdown.
+const shutdownGrace = 30 * time.Second
+
+func newServeCommand() *cobra.Command {
+	o := serveOptions{
+		data:      envOr("FERRY_DATA", "ferry-data"),
+		addr:      envOr("FERRY_ADDR", "127.0.0.1:3003"),
+		providers: os.Getenv("FERRY_PROVIDERS"),
+	}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the ferry server: the API, on an embedded store",
+		Long: `Run the ferry server on an embedded store (a bbolt file under --data).
+
+The API needs the secret key as a bearer token. It comes from
+FERRY_SECRET_KEY, or is generated on the first start, shown once and
+stored hashed. Credentials are encrypted with FERRY_ENCRYPTION_KEY, or with
+a key file created under --data (0600) on the first start.
+
+SIGINT or SIGTERM stop the server after the requests in flight finish.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.data, "data", o.data, "directory of the store, keys and caches (env FERRY_DATA)")
+	f.StringVar(&o.addr, "addr", o.addr, "address to listen on, host:port (env FERRY_ADDR)")
+	f.StringVar(&o.providers, "providers", o.providers, "a Nango-format providers.yaml merged over the built-in catalog (env FERRY_PROVIDERS)")
+	return cmd
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func serve(cmd *cobra.Command, o serveOptions) error {
+	catalog := providers.Builtin()
+	if o.providers != "" {
+		over, err := providers.LoadFile(o.providers)
+		if err != nil {
+			return err
+		}
+		catalog = catalog.Merge(over)
+	}
+	if err := os.MkdirAll(o.data, 0o700); err != nil {
+		return err
+	}
+	keyring, err := vault.LoadKeyring(vault.LoadOptions{EncryptionKey: os.Getenv("FERRY_ENCRYPTION_KEY"), DataDir: o.data})
+	if err != nil {
+		return err
+	}
+	generated, hash, err := vault.EnsureSecretKey(o.data, os.Getenv("FERRY_SECRET_KEY"))
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(o.data, "ferry.db"), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := server.New(server.Config{
+		Store:     st,
+		Sealer:    keyring.Encoded(),
+		Providers: catalog,
+		Authorize: func(key string) bool { return vault.VerifySecretKey(hash, key) },
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	out := cmd.OutOrStdout()
+	if generated != "" {
+		fmt.Fprintf(out, "secret key (shown once, stored hashed under %s): %s\n", o.data, generated)
+	}
+	fmt.Fprintf(out, "ferry listening on http://%s (data in %s, %d providers)\n", ln.Addr(), o.data, catalog.Len())
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(out, "ferry shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return <-served
+}

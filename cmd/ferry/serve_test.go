@@ -1,0 +1,225 @@
+package main_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const testSecretKey = "ferry_sk_test_0123456789abcdefghijklmnopqrstuv"
+
+// server is a running `ferry serve`.
+type server struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	url  string
+	out  *strings.Builder
+	done chan error
+}
+
+// startServer runs the real binary on a free loopback port with data in
+// dir, and waits for it to listen.
+func startServer(t *testing.T, dir string, env ...string) *server {
+	t.Helper()
+	cmd := exec.Command(ferryBin, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), env...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{t: t, cmd: cmd, out: &strings.Builder{}, done: make(chan error, 1)}
+	listening := regexp.MustCompile(`listening on (http://\S+)`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			s.out.WriteString(sc.Text() + "\n")
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	select {
+	case s.url = <-found:
+	case err := <-s.done:
+		t.Fatalf("ferry serve exited: %v\n%s", err, s.out)
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("ferry serve did not start:\n%s", s.out)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return s
+}
+
+// call sends a request with the secret key (key "" sends none) and
+// returns the status and decoded JSON body.
+func (s *server) call(method, path, key, body string, header ...string) (int, map[string]any) {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var v map[string]any
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &v); err != nil {
+			s.t.Fatalf("%s %s: body is not JSON: %s", method, path, data)
+		}
+	}
+	return resp.StatusCode, v
+}
+
+func errorCode(v map[string]any) string {
+	e, _ := v["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+func TestServeIntegrationsAndConnections(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, dir, "FERRY_SECRET_KEY="+testSecretKey)
+	k := testSecretKey
+	for _, tc := range []struct {
+		name, method, path, key, body string
+		header                        []string
+		status                        int
+		code                          string
+	}{
+		{"health needs no key", "GET", "/health", "", "", nil, 200, ""},
+		{"no key", "GET", "/integrations", "", "", nil, 401, "missing_auth_header"},
+		{"wrong key", "GET", "/integrations", "nope", "", nil, 401, "unknown_account"},
+		{"malformed JSON", "POST", "/integrations", k, "{bad", nil, 400, "invalid_request"},
+		{"empty body", "POST", "/integrations", k, "", nil, 400, "invalid_request"},
+		{"unknown provider", "POST", "/integrations", k, `{"unique_key":"x","provider":"nope"}`, nil, 400, "invalid_request"},
+		{"bad unique key", "POST", "/integrations", k, `{"unique_key":"a b","provider":"github"}`, nil, 400, "invalid_request"},
+		{"create integration", "POST", "/integrations", k, `{"unique_key":"gh","provider":"github","credentials":{"type":"OAUTH2","client_id":"cid","client_secret":"app-secret-1"}}`, nil, 200, ""},
+		{"duplicate integration", "POST", "/integrations", k, `{"unique_key":"gh","provider":"github"}`, nil, 409, "already_exists"},
+		{"unknown integration", "GET", "/integrations/nope", k, "", nil, 404, "not_found"},
+		{"connection of unknown integration", "POST", "/connections", k, `{"provider_config_key":"nope","connection_id":"u1","credentials":{"type":"API_KEY","apiKey":"k"}}`, nil, 404, "not_found"},
+		{"credentials without token", "POST", "/connections", k, `{"provider_config_key":"gh","connection_id":"u1","credentials":{"type":"OAUTH2"}}`, nil, 400, "invalid_request"},
+		{"import connection", "POST", "/connections", k, `{"provider_config_key":"gh","connection_id":"u1","credentials":{"type":"OAUTH2","access_token":"token-abc-1","refresh_token":"refresh-1"},"metadata":{"owner":"o"}}`, nil, 201, ""},
+		{"import with the older flat form", "POST", "/connection", k, `{"provider_config_key":"gh","connection_id":"u2","access_token":"token-abc-2"}`, nil, 201, ""},
+		{"get without provider config key", "GET", "/connections/u1", k, "", nil, 400, "invalid_request"},
+		{"unknown connection", "GET", "/connections/nope?provider_config_key=gh", k, "", nil, 404, "not_found"},
+		{"merge metadata", "PATCH", "/connections/metadata", k, `{"connection_id":["u1","u2"],"provider_config_key":"gh","metadata":{"repo":"r"}}`, nil, 200, ""},
+		{"metadata of an unknown connection", "POST", "/connections/metadata", k, `{"connection_id":"nope","provider_config_key":"gh","metadata":{}}`, nil, 404, "not_found"},
+		{"older metadata path", "POST", "/connection/u2/metadata", k, `{"only":"this"}`, []string{"Provider-Config-Key", "gh"}, 201, ""},
+		{"integration in use", "DELETE", "/integrations/gh", k, "", nil, 409, "in_use"},
+		{"unknown route", "GET", "/nope", k, "", nil, 404, "not_found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := s.call(tc.method, tc.path, tc.key, tc.body, tc.header...)
+			if status != tc.status || errorCode(body) != tc.code {
+				t.Fatalf("%s %s: %d %v, want %d %q", tc.method, tc.path, status, body, tc.status, tc.code)
+			}
+		})
+	}
+
+	status, conn := s.call("GET", "/connections/u1?provider_config_key=gh", k, "")
+	creds, _ := conn["credentials"].(map[string]any)
+	md, _ := conn["metadata"].(map[string]any)
+	if status != 200 || creds["access_token"] != "token-abc-1" || md["owner"] != "o" || md["repo"] != "r" {
+		t.Fatalf("connection: %d %v", status, conn)
+	}
+	_, conn = s.call("GET", "/connection/u2", k, "", "Provider-Config-Key", "gh")
+	if md, _ := conn["metadata"].(map[string]any); md["only"] != "this" || len(md) != 1 {
+		t.Fatalf("older metadata path should replace: %v", conn)
+	}
+	_, list := s.call("GET", "/connections?integrationId=gh", k, "")
+	if conns, _ := list["connections"].([]any); len(conns) != 2 {
+		t.Fatalf("list: %v", list)
+	}
+
+	// Secrets never reach the disk in clear.
+	db, err := os.ReadFile(filepath.Join(dir, "ferry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"token-abc-1", "refresh-1", "app-secret-1", testSecretKey} {
+		if strings.Contains(string(db), secret) {
+			t.Errorf("the store file holds %q in clear", secret)
+		}
+	}
+
+	// Killed without warning, the server comes back with everything.
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+	s = startServer(t, dir, "FERRY_SECRET_KEY="+testSecretKey)
+	status, conn = s.call("GET", "/connections/u1?provider_config_key=gh", k, "")
+	if creds, _ := conn["credentials"].(map[string]any); status != 200 || creds["access_token"] != "token-abc-1" {
+		t.Fatalf("after SIGKILL: %d %v", status, conn)
+	}
+
+	// Deleting: connections first, then the integration.
+	for _, id := range []string{"u1", "u2"} {
+		if status, body := s.call("DELETE", "/connections/"+id+"?provider_config_key=gh", k, ""); status != 204 {
+			t.Fatalf("delete %s: %d %v", id, status, body)
+		}
+	}
+	if status, body := s.call("DELETE", "/integrations/gh", k, ""); status != 200 {
+		t.Fatalf("delete integration: %d %v", status, body)
+	}
+
+	// SIGTERM: a graceful stop, exit status 0.
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("graceful stop: %v\n%s", err, s.out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not stop on SIGTERM")
+	}
+}
+
+// TestServeGeneratesTheSecretKeyOnce: without FERRY_SECRET_KEY the first
+// start prints a generated key once; it works, and a restart keeps it
+// without printing it again.
+func TestServeGeneratesTheSecretKeyOnce(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, dir, "FERRY_SECRET_KEY=")
+	key := regexp.MustCompile(`ferry_sk_[A-Za-z0-9_-]+`).FindString(s.out.String())
+	if key == "" {
+		t.Fatalf("no key shown:\n%s", s.out)
+	}
+	if status, _ := s.call("GET", "/integrations", key, ""); status != 200 {
+		t.Fatalf("the generated key is refused: %d", status)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	s = startServer(t, dir, "FERRY_SECRET_KEY=")
+	if strings.Contains(s.out.String(), "ferry_sk_") {
+		t.Fatalf("the key was shown again:\n%s", s.out)
+	}
+	if status, _ := s.call("GET", "/integrations", key, ""); status != 200 {
+		t.Fatalf("after a restart the key is refused: %d", status)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "encryption.key")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", info, err)
+	}
+}

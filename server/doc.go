@@ -1,0 +1,13 @@
+// Package server is ferry's HTTP API (`ferry serve`), shaped like Nango's
+// so that @nangohq/node and existing backends work against it
+// (../shared/NANGO-COMPAT.md §D): integrations, connections and their
+// metadata, with the routes older Node clients still use.
+//
+// Every route but /health needs the secret key (Authorization: Bearer).
+// Errors are JSON, {"error": {"code", "message"}}, with the status one
+// place decides (errors.go). Credentials are sealed (Config.Sealer) before
+// they reach the store and opened only to answer a request for them.
+//
+// Fiber is an implementation detail: nothing of it crosses the package's
+// API.
+package server

@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ferryhq/ferry/providers"
+	"github.com/ferryhq/ferry/store"
+)
+
+// Sealer encrypts values at rest. aad binds a sealed value to its place:
+// a value sealed for one connection does not open as another's.
+type Sealer interface {
+	Seal(plaintext, aad []byte) ([]byte, error)
+	Open(sealed, aad []byte) ([]byte, error)
+}
+
+// Config configures a Server; every field without a default is required.
+type Config struct {
+	Store     *store.Store
+	Sealer    Sealer
+	Providers *providers.Catalog
+	// Authorize reports whether a presented secret key is the server's.
+	Authorize func(key string) bool
+	// Environment is the one environment this server serves (default "dev").
+	Environment string
+	// BodyLimit caps request bodies (default 8 MiB).
+	BodyLimit int
+	Logger    *slog.Logger // default: slog.Default()
+}
+
+// Server is ferry's HTTP API. It is safe for concurrent use.
+type Server struct {
+	cfg Config
+	app *fiber.App
+	log *slog.Logger
+}
+
+// New validates cfg and builds the server's routes.
+func New(cfg Config) (*Server, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, errors.New("server: config needs a store")
+	case cfg.Sealer == nil:
+		return nil, errors.New("server: config needs a sealer")
+	case cfg.Providers == nil:
+		return nil, errors.New("server: config needs a providers catalog")
+	case cfg.Authorize == nil:
+		return nil, errors.New("server: config needs Authorize")
+	}
+	if cfg.Environment == "" {
+		cfg.Environment = "dev"
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 8 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "ferry",
+		BodyLimit:             cfg.BodyLimit,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		ReadTimeout:           time.Minute,
+		IdleTimeout:           2 * time.Minute,
+	})
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	s.app.Get("/health", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"result": "ok"}) })
+	api := s.app.Group("", s.authenticate)
+
+	api.Get("/integrations", s.listIntegrations)
+	api.Post("/integrations", s.createIntegration)
+	api.Get("/integrations/:key", s.getIntegration)
+	api.Patch("/integrations/:key", s.updateIntegration)
+	api.Delete("/integrations/:key", s.deleteIntegration)
+
+	// Connections, and the older /connection paths the Node client uses.
+	for _, base := range []string{"/connections", "/connection"} {
+		api.Get(base, s.listConnections)
+		api.Post(base, s.importConnection)
+		api.Post(base+"/metadata", s.setMetadata(false))
+		api.Patch(base+"/metadata", s.setMetadata(true))
+		api.Get(base+"/:id", s.getConnection)
+		api.Patch(base+"/:id", s.patchConnection)
+		api.Delete(base+"/:id", s.deleteConnection)
+	}
+	api.Post("/connection/:id/metadata", s.setConnectionMetadata(false))
+	api.Patch("/connection/:id/metadata", s.setConnectionMetadata(true))
+}
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.app.Listener(ln)
+}
+
+// Shutdown stops accepting requests and waits for those in flight, up to
+// ctx's deadline.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}
