@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ferryhq/ferry/hostfns"
+	"github.com/ferryhq/ferry/netguard"
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 )
@@ -32,14 +35,22 @@ type Config struct {
 	Environment string
 	// BodyLimit caps request bodies (default 8 MiB).
 	BodyLimit int
-	Logger    *slog.Logger // default: slog.Default()
+	// AllowPrivateNetworks lets outgoing calls (proxy, functions, OAuth)
+	// reach loopback and private addresses; cloud metadata endpoints stay
+	// refused. For local development and tests only.
+	AllowPrivateNetworks bool
+	Logger               *slog.Logger // default: slog.Default()
 }
 
 // Server is ferry's HTTP API. It is safe for concurrent use.
 type Server struct {
-	cfg Config
-	app *fiber.App
-	log *slog.Logger
+	cfg  Config
+	app  *fiber.App
+	log  *slog.Logger
+	http *hostfns.HTTP // every outgoing call, behind the network policy
+	// client is the guarded HTTP client under http, for calls that are not
+	// the nango object's (the proxy's streams, OAuth token requests).
+	client *http.Client
 }
 
 // New validates cfg and builds the server's routes.
@@ -63,7 +74,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	policy := &netguard.Policy{AllowPrivate: cfg.AllowPrivateNetworks, Hint: "see --allow-private-networks"}
+	if err := policy.Validate(); err != nil {
+		return nil, fmt.Errorf("server: network policy: %w", err)
+	}
+	tr := netguard.NewTransport(policy, nil)
+	tr.MaxIdleConnsPerHost = 32
+	client := &http.Client{Transport: tr}
+	s := &Server{cfg: cfg, log: cfg.Logger, client: client, http: hostfns.NewHTTP(hostfns.HTTPOptions{Client: client})}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "ferry",
 		BodyLimit:             cfg.BodyLimit,
@@ -98,6 +116,9 @@ func (s *Server) routes() {
 	}
 	api.Post("/connection/:id/metadata", s.setConnectionMetadata(false))
 	api.Patch("/connection/:id/metadata", s.setConnectionMetadata(true))
+	// proxy routes
+	// oauth routes
+	// function and action routes
 }
 
 // Serve answers requests on ln until Shutdown.

@@ -22,9 +22,10 @@ import (
 // serveOptions are the flags of ferry serve; each has an environment
 // variable too.
 type serveOptions struct {
-	data      string
-	addr      string
-	providers string
+	data                 string
+	addr                 string
+	providers            string
+	allowPrivateNetworks bool
 }
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown.
@@ -35,6 +36,8 @@ func newServeCommand() *cobra.Command {
 		data:      envOr("FERRY_DATA", "ferry-data"),
 		addr:      envOr("FERRY_ADDR", "127.0.0.1:3003"),
 		providers: os.Getenv("FERRY_PROVIDERS"),
+		// Any non-empty value but "false" and "0" turns it on.
+		allowPrivateNetworks: os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "false" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "0",
 	}
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -54,6 +57,8 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 	f.StringVar(&o.data, "data", o.data, "directory of the store, keys and caches (env FERRY_DATA)")
 	f.StringVar(&o.addr, "addr", o.addr, "address to listen on, host:port (env FERRY_ADDR)")
 	f.StringVar(&o.providers, "providers", o.providers, "a Nango-format providers.yaml merged over the built-in catalog (env FERRY_PROVIDERS)")
+	f.BoolVar(&o.allowPrivateNetworks, "allow-private-networks", o.allowPrivateNetworks,
+		"let outgoing calls reach loopback and private addresses, for local development (env FERRY_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
 
@@ -94,6 +99,8 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		Sealer:    keyring.Encoded(),
 		Providers: catalog,
 		Authorize: func(key string) bool { return vault.VerifySecretKey(hash, key) },
+
+		AllowPrivateNetworks: o.allowPrivateNetworks,
 	})
 	if err != nil {
 		return err

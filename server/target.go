@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/ferryhq/ferry/hostfns"
+	"github.com/ferryhq/ferry/store"
+)
+
+// target is what an outgoing call needs about a stored connection: the
+// connection, its provider from the catalog, and its credentials, read
+// (and opened) anew on every attempt.
+func (s *Server) target(ctx context.Context, key store.Connection) (hostfns.Target, store.ConnectionEntry, error) {
+	entry, err := s.cfg.Store.GetConnection(ctx, key)
+	if err != nil {
+		return hostfns.Target{}, entry, storeError(err)
+	}
+	p, err := s.cfg.Providers.Get(entry.Provider)
+	if err != nil {
+		return hostfns.Target{}, entry, errorf(http.StatusInternalServerError, "unknown_provider", "connection %s: provider %q is no longer in the catalog", key, entry.Provider)
+	}
+	t := hostfns.Target{
+		Connection: hostfns.Connection{
+			ID: entry.ConnectionID, ProviderConfigKey: entry.ProviderConfigKey, Provider: entry.Provider,
+			Environment: entry.Environment, ConnectionConfig: entry.ConnectionConfig,
+		},
+		Provider:    p.HostProvider(),
+		Credentials: storedCredentials{s: s, key: key},
+	}
+	return t, entry, nil
+}
+
+// storedCredentials is the hostfns.CredentialsProvider of a stored
+// connection: every call reads and opens its current credentials, so a
+// retry after a refresh uses the new ones.
+type storedCredentials struct {
+	s   *Server
+	key store.Connection
+}
+
+func (sc storedCredentials) Credentials(ctx context.Context, _ hostfns.Connection) (hostfns.Credentials, error) {
+	entry, err := sc.s.cfg.Store.GetConnection(ctx, sc.key)
+	if err != nil {
+		return hostfns.Credentials{}, fmt.Errorf("credentials of %s: %w", sc.key, err)
+	}
+	cr, err := sc.s.openCredentials(entry)
+	if err != nil {
+		return hostfns.Credentials{}, err
+	}
+	return cr.hostCredentials(), nil
+}
+
+// hostCredentials converts API credentials to the HTTP capability's.
+func (cr Credentials) hostCredentials() hostfns.Credentials {
+	hc := hostfns.Credentials{
+		Type: hostfns.AuthMode(cr.Type), APIKey: cr.APIKey, AccessToken: cr.AccessToken,
+		Username: cr.Username, Password: cr.Password, Raw: cr.Raw,
+	}
+	if cr.ExpiresAt != nil {
+		hc.ExpiresAt = cr.ExpiresAt.UTC()
+	}
+	if hc.Raw == nil {
+		hc.Raw = map[string]any{}
+	}
+	for k, v := range map[string]string{"access_token": cr.AccessToken, "refresh_token": cr.RefreshToken, "apiKey": cr.APIKey, "username": cr.Username, "password": cr.Password} {
+		if _, set := hc.Raw[k]; !set && v != "" {
+			hc.Raw[k] = v
+		}
+	}
+	return hc
+}
+
+// expiresWithin reports whether credentials expire within d of now.
+func (cr Credentials) expiresWithin(d time.Duration, now time.Time) bool {
+	return cr.ExpiresAt != nil && cr.ExpiresAt.Before(now.Add(d))
+}
