@@ -24,7 +24,7 @@ node_modules: package.json package-lock.json ## npm packages (zod) of the TypeSc
 	@touch node_modules
 
 bench: ## run the benchmarks reported in docs/BENCHMARKS.md
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/ ./jscompile/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/ ./jscompile/ ./vault/ ./netguard/
 
 run: plugins ## run the example sync against GitHub's public API
 	$(BIN) run $(PLUGINS)/github/fetch-issues.wasm --data $(DATA) \
