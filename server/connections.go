@@ -184,7 +184,7 @@ func (s *Server) getConnection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entry, err := s.cfg.Store.GetConnection(c.UserContext(), s.connectionKey(pck, c.Params("id")))
+	entry, err := s.cfg.Store.GetConnection(c.UserContext(), s.connectionKey(pck, pathParam(c, "id")))
 	if err != nil {
 		return storeError(err)
 	}
@@ -254,7 +254,7 @@ func (s *Server) patchConnection(c *fiber.Ctx) error {
 	if err := decodeBody(c, &body); err != nil {
 		return err
 	}
-	entry, err := s.cfg.Store.UpdateConnection(c.UserContext(), s.connectionKey(pck, c.Params("id")), func(e *store.ConnectionEntry) error {
+	entry, err := s.cfg.Store.UpdateConnection(c.UserContext(), s.connectionKey(pck, pathParam(c, "id")), func(e *store.ConnectionEntry) error {
 		if body.ConnectionConfig != nil {
 			e.ConnectionConfig = body.ConnectionConfig
 		}
@@ -275,7 +275,7 @@ func (s *Server) deleteConnection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteConnection(c.UserContext(), s.connectionKey(pck, c.Params("id"))); err != nil {
+	if err := s.cfg.Store.DeleteConnection(c.UserContext(), s.connectionKey(pck, pathParam(c, "id"))); err != nil {
 		return storeError(err)
 	}
 	return c.SendStatus(http.StatusNoContent)
@@ -325,10 +325,10 @@ func (s *Server) setConnectionMetadata(merge bool) fiber.Handler {
 		if err := decodeBody(c, &md); err != nil {
 			return err
 		}
-		if err := s.writeMetadata(c, s.connectionKey(pck, c.Params("id")), md, merge); err != nil {
+		if err := s.writeMetadata(c, s.connectionKey(pck, pathParam(c, "id")), md, merge); err != nil {
 			return err
 		}
-		return c.Status(http.StatusCreated).JSON(fiber.Map{"connection_id": c.Params("id"), "provider_config_key": pck, "metadata": md})
+		return c.Status(http.StatusCreated).JSON(fiber.Map{"connection_id": pathParam(c, "id"), "provider_config_key": pck, "metadata": md})
 	}
 }
 

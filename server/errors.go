@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -70,4 +71,15 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	return c.Status(ae.Status).JSON(fiber.Map{"error": fiber.Map{"code": ae.Code, "message": ae.Message}})
+}
+
+// pathParam is a route parameter, unescaped after routing so that an id
+// may hold any character, "/" included (escaped as %2F). A malformed
+// escape is kept as sent.
+func pathParam(c *fiber.Ctx, name string) string {
+	raw := c.Params(name)
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
 }

@@ -79,7 +79,7 @@ func (s *Server) listIntegrations(c *fiber.Ctx) error {
 }
 
 func (s *Server) getIntegration(c *fiber.Ctx) error {
-	it, err := s.cfg.Store.GetIntegration(c.UserContext(), s.cfg.Environment, c.Params("key"))
+	it, err := s.cfg.Store.GetIntegration(c.UserContext(), s.cfg.Environment, pathParam(c, "key"))
 	if err != nil {
 		return storeError(err)
 	}
@@ -120,7 +120,7 @@ func (s *Server) updateIntegration(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	it, err := s.cfg.Store.GetIntegration(ctx, s.cfg.Environment, c.Params("key"))
+	it, err := s.cfg.Store.GetIntegration(ctx, s.cfg.Environment, pathParam(c, "key"))
 	if err != nil {
 		return storeError(err)
 	}
@@ -149,7 +149,7 @@ func (s *Server) updateIntegration(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteIntegration(c *fiber.Ctx) error {
-	if err := s.cfg.Store.DeleteIntegration(c.UserContext(), s.cfg.Environment, c.Params("key")); err != nil {
+	if err := s.cfg.Store.DeleteIntegration(c.UserContext(), s.cfg.Environment, pathParam(c, "key")); err != nil {
 		return storeError(err)
 	}
 	return c.JSON(fiber.Map{"success": true})

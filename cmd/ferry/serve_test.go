@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -223,3 +224,27 @@ func TestServeGeneratesTheSecretKeyOnce(t *testing.T) {
 		t.Fatalf("key file: %v %v", info, err)
 	}
 }
+
+// TestServeEscapedConnectionIDs: connection ids may hold characters that
+// paths escape (an email, a space, a slash).
+func TestServeEscapedConnectionIDs(t *testing.T) {
+	s := startServer(t, t.TempDir(), "FERRY_SECRET_KEY="+testSecretKey)
+	k := testSecretKey
+	if status, body := s.call("POST", "/integrations", k, `{"unique_key":"gh","provider":"github"}`); status != 200 {
+		t.Fatalf("create integration: %d %v", status, body)
+	}
+	for _, id := range []string{"user@example.com", "team one", "a/b"} {
+		body := `{"provider_config_key":"gh","connection_id":` + strconvQuote(id) + `,"credentials":{"type":"API_KEY","apiKey":"k"}}`
+		if status, resp := s.call("POST", "/connections", k, body); status != 201 {
+			t.Fatalf("import %q: %d %v", id, status, resp)
+		}
+		status, conn := s.call("GET", "/connections/"+urlPathEscape(id)+"?provider_config_key=gh", k, "")
+		if status != 200 || conn["connection_id"] != id {
+			t.Fatalf("get %q: %d %v", id, status, conn)
+		}
+	}
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func urlPathEscape(s string) string { return url.PathEscape(s) }
