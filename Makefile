@@ -26,9 +26,8 @@ node_modules: package.json package-lock.json ## npm packages (zod) of the TypeSc
 bench: ## run the benchmarks reported in docs/BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/ ./jscompile/ ./vault/ ./netguard/
 
-run: plugins ## run the example sync against GitHub's public API
-	$(BIN) run $(PLUGINS)/github/fetch-issues.wasm --data $(DATA) \
-		--base-url https://api.github.com --metadata '{"owner":"extism","repo":"go-pdk"}'
+run: build node_modules ## the server on ./ferry-data, the example integrations and functions deployed
+	$(BIN) serve --data $(DATA) --functions plugins
 
 vet: ## go vet, for the host and the guests
 	$(GO) vet ./...

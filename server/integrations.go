@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -254,4 +256,23 @@ func decodeBody(c *fiber.Ctx, v any) error {
 		return badRequest("malformed JSON body: %v", err)
 	}
 	return nil
+}
+
+// EnsureIntegration creates the integration uniqueKey for provider unless
+// it exists, for a server that deploys functions at start (ferry serve
+// --functions). It reports whether it created it.
+func (s *Server) EnsureIntegration(ctx context.Context, uniqueKey, provider string) (bool, error) {
+	if _, err := s.cfg.Store.GetIntegration(ctx, s.cfg.Environment, uniqueKey); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	it := store.Integration{Environment: s.cfg.Environment, UniqueKey: uniqueKey, Provider: provider}
+	if err := s.applyIntegration(&it, integrationBody{}, integrationSecrets{}); err != nil {
+		return false, err
+	}
+	if _, err := s.cfg.Store.CreateIntegration(ctx, it); err != nil {
+		return false, err
+	}
+	return true, nil
 }

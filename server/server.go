@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ferryhq/ferry/host"
 	"github.com/ferryhq/ferry/hostfns"
 	"github.com/ferryhq/ferry/netguard"
 	"github.com/ferryhq/ferry/providers"
@@ -39,7 +41,15 @@ type Config struct {
 	// reach loopback and private addresses; cloud metadata endpoints stay
 	// refused. For local development and tests only.
 	AllowPrivateNetworks bool
-	Logger               *slog.Logger // default: slog.Default()
+	// OAuth configures the OAuth2 connect flow and token refreshes.
+	OAuth  OAuthConfig
+	Logger *slog.Logger // default: slog.Default()
+	// Host runs deployed functions; nil: the function and action routes
+	// answer 503. A deploy holds a bundle of up to MaxBundleSize bytes, so
+	// BodyLimit must be at least that for large bundles.
+	Host *host.Host
+	// ActionTimeout bounds one action's run (default 15 minutes, Nango's).
+	ActionTimeout time.Duration
 }
 
 // Server is ferry's HTTP API. It is safe for concurrent use.
@@ -51,6 +61,11 @@ type Server struct {
 	// client is the guarded HTTP client under http, for calls that are not
 	// the nango object's (the proxy's streams, OAuth token requests).
 	client *http.Client
+	// providers caches the catalog's providers as hostfns takes them
+	// (name → hostfns.Provider).
+	providers sync.Map
+	functions *functionSet // deployed functions (functions.go)
+	oauth     *oauthFlows  // OAuth2 flows and refreshes (oauth.go, refresh.go)
 }
 
 // New validates cfg and builds the server's routes.
@@ -96,6 +111,7 @@ func New(cfg Config) (*Server, error) {
 
 func (s *Server) routes() {
 	s.app.Get("/health", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"result": "ok"}) })
+	s.oauthRoutes(s.app) // before the secret-key group: the connect flow's routes are public
 	api := s.app.Group("", s.authenticate)
 
 	api.Get("/integrations", s.listIntegrations)
@@ -116,9 +132,8 @@ func (s *Server) routes() {
 	}
 	api.Post("/connection/:id/metadata", s.setConnectionMetadata(false))
 	api.Patch("/connection/:id/metadata", s.setConnectionMetadata(true))
-	// proxy routes
-	// oauth routes
-	// function and action routes
+	api.All("/proxy/*", s.proxy)
+	s.functionRoutes(api)
 }
 
 // Serve answers requests on ln until Shutdown.

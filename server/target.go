@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferryhq/ferry/hostfns"
@@ -18,37 +19,60 @@ func (s *Server) target(ctx context.Context, key store.Connection) (hostfns.Targ
 	if err != nil {
 		return hostfns.Target{}, entry, storeError(err)
 	}
-	p, err := s.cfg.Providers.Get(entry.Provider)
+	p, err := s.hostProvider(entry.Provider)
 	if err != nil {
 		return hostfns.Target{}, entry, errorf(http.StatusInternalServerError, "unknown_provider", "connection %s: provider %q is no longer in the catalog", key, entry.Provider)
 	}
+	creds := &storedCredentials{s: s, key: key}
+	creds.first.Store(&entry)
 	t := hostfns.Target{
 		Connection: hostfns.Connection{
 			ID: entry.ConnectionID, ProviderConfigKey: entry.ProviderConfigKey, Provider: entry.Provider,
 			Environment: entry.Environment, ConnectionConfig: entry.ConnectionConfig,
 		},
-		Provider:    p.HostProvider(),
-		Credentials: storedCredentials{s: s, key: key},
+		Provider:    p,
+		Credentials: creds,
 	}
 	return t, entry, nil
 }
 
-// storedCredentials is the hostfns.CredentialsProvider of a stored
-// connection: every call reads and opens its current credentials, so a
-// retry after a refresh uses the new ones.
-type storedCredentials struct {
-	s   *Server
-	key store.Connection
+// hostProvider is the catalog's provider name for the HTTP capability,
+// decoded once: the catalog does not change while the server runs. The
+// result is shared, and hostfns only reads it.
+func (s *Server) hostProvider(name string) (hostfns.Provider, error) {
+	if p, ok := s.providers.Load(name); ok {
+		return p.(hostfns.Provider), nil
+	}
+	p, err := s.cfg.Providers.Get(name)
+	if err != nil {
+		return hostfns.Provider{}, err
+	}
+	hp := p.HostProvider()
+	s.providers.Store(name, hp)
+	return hp, nil
 }
 
-func (sc storedCredentials) Credentials(ctx context.Context, _ hostfns.Connection) (hostfns.Credentials, error) {
-	entry, err := sc.s.cfg.Store.GetConnection(ctx, sc.key)
+// storedCredentials is the hostfns.CredentialsProvider of a stored
+// connection: every call reads and opens its current credentials, so a
+// retry after a refresh uses the new ones. The first call uses the entry
+// the target was built from, read a moment before, instead of reading
+// it again.
+type storedCredentials struct {
+	s     *Server
+	key   store.Connection
+	first atomic.Pointer[store.ConnectionEntry]
+}
+
+func (sc *storedCredentials) Credentials(ctx context.Context, _ hostfns.Connection) (hostfns.Credentials, error) {
+	var cr Credentials
+	var err error
+	if entry := sc.first.Swap(nil); entry != nil {
+		cr, err = sc.s.freshCredentialsOf(ctx, *entry, false)
+	} else {
+		cr, err = sc.s.freshCredentials(ctx, sc.key, false) // refreshed when due (refresh.go)
+	}
 	if err != nil {
 		return hostfns.Credentials{}, fmt.Errorf("credentials of %s: %w", sc.key, err)
-	}
-	cr, err := sc.s.openCredentials(entry)
-	if err != nil {
-		return hostfns.Credentials{}, err
 	}
 	return cr.hostCredentials(), nil
 }

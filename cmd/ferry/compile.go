@@ -102,28 +102,54 @@ func walkGoDirs(root string, dirs *[]string) error {
 	})
 }
 
-// compile compiles every function into out, printing one line per
-// function to stdout and warnings to stderr. It returns an error listing
-// every failure.
-func (f functions) compile(ctx context.Context, stdout, stderr io.Writer, out string) error {
+// builtFunction is one compiled function: where it came from and its
+// bundle.
+type builtFunction struct {
+	source   string // the Go directory or the TypeScript file
+	manifest bundle.Manifest
+	wasm     []byte
+}
+
+// build compiles every function and hands each to emit as it compiles,
+// printing compiler warnings to stderr. It returns how many emit accepted
+// and every failure (compiling or emitting). ferry compile writes the
+// bundles; ferry deploy uploads them.
+func (f functions) build(ctx context.Context, stderr io.Writer, emit func(builtFunction) error) (int, []error) {
 	var errs []error
-	compiled := 0
+	done := 0
 	for _, dir := range f.goDirs {
-		path, err := compileGoDir(ctx, dir, out)
+		fn, err := buildGoDir(ctx, dir)
+		if err == nil {
+			err = emit(fn)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		compiled++
-		fmt.Fprintf(stdout, "compiled %s -> %s\n", dir, path)
+		done++
 	}
 	if len(f.jsSources) > 0 {
-		n, err := compileJS(ctx, f.jsSources, stdout, stderr, out)
-		compiled += n
+		n, err := buildJS(ctx, f.jsSources, stderr, emit)
+		done += n
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
+	return done, errs
+}
+
+// compile compiles every function into out, printing one line per
+// function to stdout and warnings to stderr. It returns an error listing
+// every failure.
+func (f functions) compile(ctx context.Context, stdout, stderr io.Writer, out string) error {
+	compiled, errs := f.build(ctx, stderr, func(fn builtFunction) error {
+		path, err := writeBundle(out, fn.manifest, fn.wasm)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "compiled %s -> %s\n", fn.source, path)
+		return nil
+	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -134,23 +160,23 @@ func (f functions) compile(ctx context.Context, stdout, stderr io.Writer, out st
 	return nil
 }
 
-func compileGoDir(ctx context.Context, dir, out string) (string, error) {
+func buildGoDir(ctx context.Context, dir string) (builtFunction, error) {
 	wasm, err := gobuild.Build(ctx, dir)
 	if err != nil {
-		return "", err
+		return builtFunction{}, err
 	}
 	b, err := bundle.Parse(wasm)
 	if err != nil {
-		return "", fmt.Errorf("compile %s: %w", dir, err)
+		return builtFunction{}, fmt.Errorf("compile %s: %w", dir, err)
 	}
-	return writeBundle(out, b.Manifest, wasm)
+	return builtFunction{source: dir, manifest: b.Manifest, wasm: wasm}, nil
 }
 
-// compileJS compiles TypeScript and JavaScript functions, describing them
-// in the host's JS engine. It returns how many compiled, and an error
-// joining the failures. Messages name files relative to the working
-// directory.
-func compileJS(ctx context.Context, sources []jscompile.Source, stdout, stderr io.Writer, out string) (int, error) {
+// buildJS compiles TypeScript and JavaScript functions, describing them
+// in the host's JS engine, and hands each to emit. It returns how many
+// emit accepted, and an error joining the failures. Messages name files
+// relative to the working directory.
+func buildJS(ctx context.Context, sources []jscompile.Source, stderr io.Writer, emit func(builtFunction) error) (int, error) {
 	h, err := newCLIHost()
 	if err != nil {
 		return 0, err
@@ -162,7 +188,7 @@ func compileJS(ctx context.Context, sources []jscompile.Source, stdout, stderr i
 	}
 	defer c.Close()
 	var errs []error
-	compiled := 0
+	done := 0
 	for _, src := range sources {
 		src.Root = "."
 		fn, err := c.Compile(ctx, src)
@@ -173,15 +199,13 @@ func compileJS(ctx context.Context, sources []jscompile.Source, stdout, stderr i
 		for _, w := range fn.Warnings {
 			fmt.Fprintf(stderr, "warning: %s\n", w)
 		}
-		path, err := writeBundle(out, fn.Manifest, fn.Wasm)
-		if err != nil {
+		if err := emit(builtFunction{source: src.Path, manifest: fn.Manifest, wasm: fn.Wasm}); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		compiled++
-		fmt.Fprintf(stdout, "compiled %s -> %s\n", src.Path, path)
+		done++
 	}
-	return compiled, errors.Join(errs...)
+	return done, errors.Join(errs...)
 }
 
 // writeBundle writes a bundle to out/<integration>/<name>.wasm.

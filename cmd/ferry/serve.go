@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferryhq/ferry/host"
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/server"
 	"github.com/ferryhq/ferry/store"
@@ -25,6 +26,8 @@ type serveOptions struct {
 	data                 string
 	addr                 string
 	providers            string
+	publicURL            string
+	functions            string
 	allowPrivateNetworks bool
 }
 
@@ -36,6 +39,8 @@ func newServeCommand() *cobra.Command {
 		data:      envOr("FERRY_DATA", "ferry-data"),
 		addr:      envOr("FERRY_ADDR", "127.0.0.1:3003"),
 		providers: os.Getenv("FERRY_PROVIDERS"),
+		publicURL: os.Getenv("FERRY_PUBLIC_URL"),
+		functions: os.Getenv("FERRY_FUNCTIONS"),
 		// Any non-empty value but "false" and "0" turns it on.
 		allowPrivateNetworks: os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "false" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "0",
 	}
@@ -57,6 +62,8 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 	f.StringVar(&o.data, "data", o.data, "directory of the store, keys and caches (env FERRY_DATA)")
 	f.StringVar(&o.addr, "addr", o.addr, "address to listen on, host:port (env FERRY_ADDR)")
 	f.StringVar(&o.providers, "providers", o.providers, "a Nango-format providers.yaml merged over the built-in catalog (env FERRY_PROVIDERS)")
+	f.StringVar(&o.functions, "functions", o.functions, "compile and deploy the functions under this folder at start, creating the integrations their folders name (for providers of the catalog) (env FERRY_FUNCTIONS)")
+	f.StringVar(&o.publicURL, "public-url", o.publicURL, "the server's URL as browsers reach it, for OAuth redirects (default: from each request) (env FERRY_PUBLIC_URL)")
 	f.BoolVar(&o.allowPrivateNetworks, "allow-private-networks", o.allowPrivateNetworks,
 		"let outgoing calls reach loopback and private addresses, for local development (env FERRY_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
@@ -94,6 +101,13 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		return err
 	}
 	defer st.Close()
+	// Deployed functions run here; wazero's compiled code is kept under
+	// --data so that a restart does not recompile them.
+	h, err := host.New(host.Config{CacheDir: filepath.Join(o.data, "cache")})
+	if err != nil {
+		return err
+	}
+	defer h.Close(context.Background())
 	srv, err := server.New(server.Config{
 		Store:     st,
 		Sealer:    keyring.Encoded(),
@@ -101,9 +115,17 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		Authorize: func(key string) bool { return vault.VerifySecretKey(hash, key) },
 
 		AllowPrivateNetworks: o.allowPrivateNetworks,
+		Host:                 h,
+		BodyLimit:            server.MaxBundleSize + 1<<20, // a deploy's bundle
+		OAuth:                server.OAuthConfig{PublicURL: o.publicURL},
 	})
 	if err != nil {
 		return err
+	}
+	if o.functions != "" {
+		if err := deployAtStart(cmd, srv, o.functions); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -131,4 +153,29 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		return err
 	}
 	return <-served
+}
+
+// deployAtStart compiles the functions under dir and deploys them, each
+// integration created first (its provider: the folder's name) if missing.
+func deployAtStart(cmd *cobra.Command, srv *server.Server, dir string) error {
+	ctx := cmd.Context()
+	fns, err := findFunctions([]string{dir})
+	if err != nil {
+		return fmt.Errorf("--functions: %w", err)
+	}
+	deployed, errs := fns.build(ctx, cmd.ErrOrStderr(), func(fn builtFunction) error {
+		m := fn.manifest
+		if _, err := srv.EnsureIntegration(ctx, m.Integration, m.Integration); err != nil {
+			return fmt.Errorf("%s: integration %q: %w", fn.source, m.Integration, err)
+		}
+		if err := srv.Deploy(ctx, fn.wasm); err != nil {
+			return fmt.Errorf("%s: deploy: %w", fn.source, err)
+		}
+		return nil
+	})
+	if len(errs) > 0 {
+		return fmt.Errorf("--functions %s: %w", dir, errors.Join(errs...))
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "deployed %s from %s\n", plural(deployed, "function"), dir)
+	return nil
 }

@@ -31,7 +31,13 @@ type server struct {
 // dir, and waits for it to listen.
 func startServer(t *testing.T, dir string, env ...string) *server {
 	t.Helper()
-	cmd := exec.Command(ferryBin, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	return startServerArgs(t, dir, nil, env...)
+}
+
+// startServerArgs is startServer with more flags for ferry serve.
+func startServerArgs(t *testing.T, dir string, args []string, env ...string) *server {
+	t.Helper()
+	cmd := exec.Command(ferryBin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -248,3 +254,20 @@ func TestServeEscapedConnectionIDs(t *testing.T) {
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func urlPathEscape(s string) string { return url.PathEscape(s) }
+
+// TestServeDeploysFunctionsAtStart: --functions compiles the examples,
+// creates their integrations and deploys them (make run).
+func TestServeDeploysFunctionsAtStart(t *testing.T) {
+	s := startServerArgs(t, t.TempDir(), []string{"--functions", filepath.Join("..", "..", "plugins")}, "FERRY_SECRET_KEY="+testSecretKey)
+	if !strings.Contains(s.out.String(), "deployed 8 functions from") {
+		t.Fatalf("output:\n%s", s.out)
+	}
+	status, body := s.call("GET", "/functions", testSecretKey, "")
+	if status != 200 {
+		t.Fatalf("list functions: %d %v", status, body)
+	}
+	_, ints := s.call("GET", "/integrations", testSecretKey, "")
+	if data, _ := ints["data"].([]any); len(data) != 3 {
+		t.Fatalf("integrations: %v", ints)
+	}
+}

@@ -1,0 +1,275 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ferryhq/ferry/hostfns"
+	"github.com/ferryhq/ferry/netguard"
+	"github.com/ferryhq/ferry/store"
+)
+
+// proxyPrefix marks the request headers meant for the provider, as in
+// Nango: "Nango-Proxy-X-Foo: v" is sent upstream as "X-Foo: v".
+const proxyPrefix = "Nango-Proxy-"
+
+// proxyControl are the request headers that configure the proxy (or
+// authenticate to ferry) and are never sent upstream.
+var proxyControl = map[string]bool{
+	"Authorization": true, "Host": true, "Content-Length": true,
+	"Connection-Id": true, "Provider-Config-Key": true, "Retries": true,
+	"Base-Url-Override": true, "Decompress": true, "Retry-On": true,
+}
+
+// hopByHop are the headers that concern one connection only (RFC 9110
+// §7.6.1); Proxy-* headers are hop-by-hop too.
+var hopByHop = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true,
+}
+
+// isHopByHop reports a hop-by-hop header; named lists the headers the
+// Connection header names (lower-cased).
+func isHopByHop(name string, named map[string]bool) bool {
+	return hopByHop[name] || strings.HasPrefix(name, "Proxy-") || named[strings.ToLower(name)]
+}
+
+// connectionTokens are the header names a Connection header lists.
+func connectionTokens(values []string) map[string]bool {
+	var named map[string]bool
+	for _, v := range values {
+		for tok := range strings.SplitSeq(v, ",") {
+			if tok = strings.ToLower(strings.TrimSpace(tok)); tok != "" {
+				if named == nil {
+					named = map[string]bool{}
+				}
+				named[tok] = true
+			}
+		}
+	}
+	return named
+}
+
+// proxy is ALL /proxy/*: the call is sent to the connection's provider with
+// its credentials, and the answer (status, end-to-end headers, body) comes
+// back as the upstream gave it, streamed both ways.
+func (s *Server) proxy(c *fiber.Ctx) error {
+	start := time.Now()
+	req, key, err := s.proxyRequest(c)
+	if err != nil {
+		return err
+	}
+	t, _, err := s.target(c.UserContext(), key)
+	if err != nil {
+		return err
+	}
+	var (
+		mu   sync.Mutex
+		last hostfns.Call
+		n    int
+	)
+	t.OnCall = func(call hostfns.Call) {
+		mu.Lock()
+		last, n = call, n+1
+		mu.Unlock()
+	}
+	logCall := func(status int, err error, size int64) {
+		mu.Lock()
+		call, attempts := last, n
+		mu.Unlock()
+		attrs := []any{"method", req.Method, "url", call.URL, "status", status, "attempts", attempts,
+			"duration", time.Since(start), "bytes", size, "connection_id", key.ConnectionID, "provider_config_key", key.ProviderConfigKey}
+		if err != nil {
+			s.log.Warn("proxy call failed", append(attrs, "err", err)...)
+			return
+		}
+		s.log.Info("proxy call", attrs...)
+	}
+
+	// The context outlives the handler: the body is copied after it returns.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(c.UserContext()))
+	resp, err := s.http.Stream(ctx, t, req)
+	if err != nil {
+		cancel()
+		logCall(0, err, 0)
+		return proxyError(err)
+	}
+	c.Status(resp.StatusCode)
+	named := connectionTokens(resp.Header.Values("Connection"))
+	out := &c.Response().Header
+	out.SetNoDefaultContentType(true)
+	for k, vs := range resp.Header {
+		if isHopByHop(k, named) || k == "Content-Length" {
+			continue
+		}
+		for _, v := range vs {
+			out.Add(k, v)
+		}
+	}
+	body := &proxyBody{r: resp.Body, done: func(size int64, err error) {
+		cancel()
+		logCall(resp.StatusCode, err, size)
+	}}
+	if req.Method == http.MethodHead || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified || resp.ContentLength == 0 {
+		body.Close()
+		if req.Method == http.MethodHead && resp.ContentLength >= 0 {
+			out.SetContentLength(int(resp.ContentLength))
+			c.Context().Response.SkipBody = true
+		}
+		return nil
+	}
+	if resp.ContentLength > 0 && resp.ContentLength <= smallBody {
+		// Small bodies of known size go out in one write with the headers.
+		buf := make([]byte, resp.ContentLength)
+		_, err := io.ReadFull(body, buf)
+		body.err = err
+		body.Close()
+		if err != nil {
+			c.Response().Reset()
+			return errorf(http.StatusBadGateway, "upstream_error", "%s %s: read the upstream's body: %v", req.Method, last.URL, err)
+		}
+		c.Response().SetBodyRaw(buf)
+		return nil
+	}
+	c.Response().SetBodyStream(body, int(resp.ContentLength)) // -1: chunked
+	return nil
+}
+
+// smallBody is the size up to which a response body of known length is
+// read before it is sent: one write instead of a stream, and memory bounded.
+const smallBody = 64 << 10
+
+// proxyRequest reads the proxy's headers, endpoint and body.
+func (s *Server) proxyRequest(c *fiber.Ctx) (hostfns.StreamRequest, store.Connection, error) {
+	connID, pck := strings.Clone(c.Get("Connection-Id")), strings.Clone(c.Get("Provider-Config-Key"))
+	switch {
+	case connID == "" && pck == "":
+		return hostfns.StreamRequest{}, store.Connection{}, badRequest("the proxy needs the Connection-Id and Provider-Config-Key headers")
+	case connID == "":
+		return hostfns.StreamRequest{}, store.Connection{}, badRequest("the proxy needs the Connection-Id header")
+	case pck == "":
+		return hostfns.StreamRequest{}, store.Connection{}, badRequest("the proxy needs the Provider-Config-Key header")
+	}
+	r := hostfns.StreamRequest{
+		Method:          strings.Clone(c.Method()),
+		Endpoint:        strings.TrimPrefix(string(c.Request().URI().PathOriginal()), "/proxy"),
+		BaseURLOverride: strings.TrimSpace(strings.Clone(c.Get("Base-Url-Override"))),
+		Header:          http.Header{},
+	}
+	if r.Endpoint == "" {
+		r.Endpoint = "/"
+	}
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		r.Endpoint += "?" + string(q)
+	}
+	if v := strings.TrimSpace(c.Get("Retries")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			return r, store.Connection{}, badRequest("the Retries header is %q: want a number from 0 to 10", v)
+		}
+		r.Retries = n
+	}
+	if v := strings.TrimSpace(c.Get("Retry-On")); v != "" {
+		for f := range strings.SplitSeq(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 100 || n > 599 {
+				return r, store.Connection{}, badRequest("the Retry-On header is %q: want a comma-separated list of HTTP statuses", v)
+			}
+			r.RetryOn = append(r.RetryOn, n)
+		}
+	}
+	if v := strings.TrimSpace(c.Get("Decompress")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return r, store.Connection{}, badRequest("the Decompress header is %q: want true or false", v)
+		}
+		r.Decompress = b
+	}
+
+	named := connectionTokens([]string{string(c.Request().Header.Peek("Connection"))})
+	prefixed := http.Header{}
+	c.Request().Header.VisitAll(func(k, v []byte) {
+		name := http.CanonicalHeaderKey(string(k))
+		dst := r.Header
+		if len(name) > len(proxyPrefix) && strings.EqualFold(name[:len(proxyPrefix)], proxyPrefix) {
+			name, dst = http.CanonicalHeaderKey(name[len(proxyPrefix):]), prefixed
+			if name == "Authorization" {
+				dst.Add(name, string(v)) // the caller's own credentials win, as in Nango
+				return
+			}
+		}
+		if proxyControl[name] || isHopByHop(name, named) {
+			return
+		}
+		dst.Add(name, string(v))
+	})
+	for k, vs := range prefixed {
+		r.Header[k] = vs
+	}
+
+	if stream := c.Request().BodyStream(); stream != nil {
+		r.Body, r.ContentLength = stream, int64(c.Request().Header.ContentLength())
+	} else if b := c.Body(); len(b) > 0 {
+		r.Body, r.ContentLength = bytes.NewReader(b), int64(len(b))
+	}
+	return r, s.connectionKey(pck, connID), nil
+}
+
+// proxyError maps a failed proxy call to ferry's own error answer.
+func proxyError(err error) error {
+	var (
+		blocked *netguard.BlockedError
+		ne      *hostfns.NetworkError
+	)
+	switch {
+	case errors.As(err, &blocked):
+		msg := blocked.Error()
+		if errors.As(err, &ne) {
+			msg = ne.Method + " " + ne.URL + ": " + msg
+		}
+		return errorf(http.StatusForbidden, "forbidden_destination", "%s", msg)
+	case errors.Is(err, netguard.ErrBlocked):
+		return errorf(http.StatusForbidden, "forbidden_destination", "%s", err)
+	case errors.Is(err, hostfns.ErrInvalidConfig), errors.Is(err, hostfns.ErrTemplate):
+		return errorf(http.StatusBadRequest, "invalid_request", "%s", err)
+	case errors.Is(err, hostfns.ErrCredentials):
+		return errorf(http.StatusBadRequest, "invalid_credentials", "%s", err)
+	case errors.As(err, &ne):
+		return errorf(http.StatusBadGateway, "upstream_unreachable", "%s", err)
+	}
+	return errorf(http.StatusBadGateway, "upstream_error", "%s", err)
+}
+
+// proxyBody is an upstream body being copied to the client; done is
+// called once, when fasthttp closes it (copied, or the client went away).
+type proxyBody struct {
+	r    io.ReadCloser
+	size int64
+	err  error
+	once sync.Once
+	done func(size int64, err error)
+}
+
+func (b *proxyBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.size += int64(n)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *proxyBody) Close() error {
+	err := b.r.Close()
+	b.once.Do(func() { b.done(b.size, b.err) })
+	return err
+}
