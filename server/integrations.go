@@ -246,11 +246,18 @@ func (s *Server) integrationView(it store.Integration, withCredentials bool) (in
 	return v, nil
 }
 
+// maxJSONBody caps the JSON bodies of the API (the app's own limit is
+// larger, for bundle uploads).
+const maxJSONBody = 8 << 20
+
 // decodeBody reads a JSON object body into v.
 func decodeBody(c *fiber.Ctx, v any) error {
 	body := c.Body()
 	if len(body) == 0 {
 		return badRequest("the request needs a JSON body")
+	}
+	if len(body) > maxJSONBody {
+		return errorf(http.StatusRequestEntityTooLarge, "payload_too_large", "a JSON body of %d bytes is over the %d-byte limit", len(body), maxJSONBody)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return badRequest("malformed JSON body: %v", err)

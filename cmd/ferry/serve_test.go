@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -138,6 +140,7 @@ func TestServeIntegrationsAndConnections(t *testing.T) {
 		{"older metadata path", "POST", "/connection/u2/metadata", k, `{"only":"this"}`, []string{"Provider-Config-Key", "gh"}, 201, ""},
 		{"integration in use", "DELETE", "/integrations/gh", k, "", nil, 409, "in_use"},
 		{"unknown route", "GET", "/nope", k, "", nil, 404, "not_found"},
+		{"oversized JSON", "POST", "/connections", k, `{"pad":"` + strings.Repeat("x", 9<<20) + `"}`, nil, 413, "payload_too_large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := s.call(tc.method, tc.path, tc.key, tc.body, tc.header...)
@@ -270,4 +273,61 @@ func TestServeDeploysFunctionsAtStart(t *testing.T) {
 	if data, _ := ints["data"].([]any); len(data) != 3 {
 		t.Fatalf("integrations: %v", ints)
 	}
+}
+
+// TestServeSurvivesSIGKILLMidRequest: killed while clients write
+// connections and metadata, the server comes back with a readable store:
+// every connection it lists opens, and nothing half-written shows.
+func TestServeSurvivesSIGKILLMidRequest(t *testing.T) {
+	dir := t.TempDir()
+	k := testSecretKey
+	s := startServer(t, dir, "FERRY_SECRET_KEY="+k)
+	if status, body := s.call("POST", "/integrations", k, `{"unique_key":"gh","provider":"github"}`); status != 200 {
+		t.Fatalf("create integration: %d %v", status, body)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				id := fmt.Sprintf("w%d-%d", w, i)
+				body := fmt.Sprintf(`{"provider_config_key":"gh","connection_id":%q,"credentials":{"type":"OAUTH2","access_token":"tok-%s"},"metadata":{"n":%d,"pad":%q}}`, id, id, i, strings.Repeat("x", 2000))
+				req, _ := http.NewRequest("POST", s.url+"/connections", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+k)
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					resp.Body.Close()
+				} else {
+					return // the server is gone
+				}
+			}
+		}()
+	}
+	time.Sleep(400 * time.Millisecond)
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+	close(stop)
+	wg.Wait()
+
+	s = startServer(t, dir, "FERRY_SECRET_KEY="+k)
+	_, list := s.call("GET", "/connections", k, "")
+	conns, _ := list["connections"].([]any)
+	if len(conns) == 0 {
+		t.Fatal("no connection survived: the writes before the kill were lost")
+	}
+	for _, c := range conns {
+		id := c.(map[string]any)["connection_id"].(string)
+		status, conn := s.call("GET", "/connections/"+url.PathEscape(id)+"?provider_config_key=gh", k, "")
+		creds, _ := conn["credentials"].(map[string]any)
+		if status != 200 || creds["access_token"] != "tok-"+id {
+			t.Fatalf("connection %s after the kill: %d %v", id, status, conn)
+		}
+	}
+	t.Logf("%d connections written before the kill, all readable", len(conns))
 }
