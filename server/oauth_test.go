@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -218,27 +217,13 @@ fake-cc:
 		t.Fatal(err)
 	}
 	evs := &events{}
-	srv, err := server.New(server.Config{
+	baseURL := serveOnLoopback(t, server.Config{
 		Store: st, Sealer: keyring.Encoded(), Providers: providers.Builtin().Merge(over),
 		Authorize:            func(k string) bool { return k == oauthTestKey },
 		AllowPrivateNetworks: true,
 		OAuth:                server.OAuthConfig{Notifier: evs, RefreshCooldown: time.Minute},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		st.Close()
-	})
-	env := &oauthEnv{as: as, url: "http://" + ln.Addr().String(), store: st, events: evs}
+	env := &oauthEnv{as: as, url: baseURL, store: st, events: evs}
 	env.call(t, "POST", "/integrations", `{"unique_key":"fake","provider":"fake-oauth","credentials":{"type":"OAUTH2","client_id":"client-1","client_secret":"s3cret"}}`, nil)
 	env.call(t, "POST", "/integrations", `{"unique_key":"fakecc","provider":"fake-cc","credentials":{"type":"OAUTH2_CC","client_id":"client-1","client_secret":"s3cret"}}`, nil)
 	return env

@@ -3,12 +3,10 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -103,27 +101,13 @@ func startProxyServerLogging(t testing.TB, allowPrivate bool, w io.Writer) *prox
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{
+	baseURL := serveOnLoopback(t, server.Config{
 		Store: st, Sealer: keyring.Encoded(), Providers: providers.Builtin().Merge(over),
 		Authorize:            func(k string) bool { return k == proxyTestKey },
 		AllowPrivateNetworks: allowPrivate,
 		Logger:               slog.New(slog.NewTextHandler(w, nil)),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		st.Close()
-	})
-	return &proxyServer{url: "http://" + ln.Addr().String()}
+	return &proxyServer{url: baseURL}
 }
 
 // do sends a request with the secret key; header is name, value pairs.
