@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -74,14 +75,16 @@ func (sc *storedCredentials) Credentials(ctx context.Context, _ hostfns.Connecti
 	if err != nil {
 		return hostfns.Credentials{}, fmt.Errorf("credentials of %s: %w", sc.key, err)
 	}
-	return cr.hostCredentials(), nil
+	return cr.HostCredentials(), nil
 }
 
-// hostCredentials converts API credentials to the HTTP capability's.
-func (cr Credentials) hostCredentials() hostfns.Credentials {
+// HostCredentials converts API credentials to the HTTP capability's: the
+// auth mode's fields, and every secret under Raw for ${credentials.x}
+// templates.
+func (cr Credentials) HostCredentials() hostfns.Credentials {
 	hc := hostfns.Credentials{
 		Type: hostfns.AuthMode(cr.Type), APIKey: cr.APIKey, AccessToken: cr.AccessToken,
-		Username: cr.Username, Password: cr.Password, Raw: cr.Raw,
+		Username: cr.Username, Password: cr.Password, Raw: maps.Clone(cr.Raw),
 	}
 	if cr.ExpiresAt != nil {
 		hc.ExpiresAt = cr.ExpiresAt.UTC()

@@ -21,10 +21,42 @@ import (
 // defaultHost is the server ferry deploy talks to without --host.
 const defaultHost = "http://127.0.0.1:3003"
 
-// deployOptions are the flags of ferry deploy.
-type deployOptions struct {
+// serverOptions say which ferry server a CLI command talks to, and with
+// which secret key (ferry deploy, ferry dryrun).
+type serverOptions struct {
 	host      string
 	secretKey string
+}
+
+// addFlags declares --host and --secret-key.
+func (o *serverOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.host, "host", "", "the server's URL (env FERRY_HOST; default "+defaultHost+")")
+	f.StringVar(&o.secretKey, "secret-key", "", "the server's secret key (env FERRY_SECRET_KEY)")
+}
+
+// authorize sets the secret key on a request to the server.
+func (o serverOptions) authorize(req *http.Request) {
+	if o.secretKey != "" {
+		req.Header.Set("Authorization", "Bearer "+o.secretKey)
+	}
+}
+
+// serverMessage renders an error answer of the server: its message and
+// code, else the body as text.
+func serverMessage(body []byte) string {
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
+		return e.Error.Message + " (" + e.Error.Code + ")"
+	}
+	return strings.TrimSpace(string(body))
+}
+
+// deployOptions are the flags of ferry deploy.
+type deployOptions struct {
+	serverOptions
 }
 
 func newDeployCommand() *cobra.Command {
@@ -51,14 +83,13 @@ command fail with the server's message.`,
 			return deploy(cmd, path, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.host, "host", "", "the server's URL (env FERRY_HOST; default "+defaultHost+")")
-	cmd.Flags().StringVar(&o.secretKey, "secret-key", "", "the server's secret key (env FERRY_SECRET_KEY)")
+	o.addFlags(cmd)
 	return cmd
 }
 
 // resolve fills the options from the environment and the .env file in
 // dir, in that order, for what the flags left empty.
-func (o *deployOptions) resolve(dir string) error {
+func (o *serverOptions) resolve(dir string) error {
 	dotenv, err := readDotEnv(filepath.Join(dir, ".env"))
 	if err != nil {
 		return err
@@ -149,9 +180,7 @@ func upload(ctx context.Context, client *http.Client, o deployOptions, fn builtF
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/wasm")
-	if o.secretKey != "" {
-		req.Header.Set("Authorization", "Bearer "+o.secretKey)
-	}
+	o.authorize(req)
 	res, err := client.Do(req)
 	if err != nil {
 		err = fmt.Errorf("deploy %s: %w", name, err)
@@ -160,13 +189,7 @@ func upload(ctx context.Context, client *http.Client, o deployOptions, fn builtF
 	defer res.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if res.StatusCode != http.StatusCreated {
-		var e struct {
-			Error struct{ Code, Message string }
-		}
-		msg := strings.TrimSpace(string(body))
-		if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
-			msg = e.Error.Message + " (" + e.Error.Code + ")"
-		}
+		msg := serverMessage(body)
 		err := fmt.Errorf("deploy %s (%s): server answered %d: %s", name, fn.source, res.StatusCode, msg)
 		return "failed " + name + ": " + msg, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -234,9 +235,9 @@ func jsonFlag(name, value string, into *map[string]any) error {
 	return nil
 }
 
-func printReport(cmd *cobra.Command, name string, res host.Result, r hostfns.Report) {
-	out := cmd.OutOrStdout()
-	for _, l := range r.Logs {
+// printLogs prints a function's log lines: time, level, message, meta.
+func printLogs(out io.Writer, logs []hostfns.LogLine) {
+	for _, l := range logs {
 		meta := ""
 		if len(l.Meta) > 0 {
 			b, _ := json.Marshal(l.Meta)
@@ -244,6 +245,11 @@ func printReport(cmd *cobra.Command, name string, res host.Result, r hostfns.Rep
 		}
 		fmt.Fprintf(out, "%s %-5s %s%s\n", l.Time.Format(time.TimeOnly), l.Level, l.Message, meta)
 	}
+}
+
+func printReport(cmd *cobra.Command, name string, res host.Result, r hostfns.Report) {
+	out := cmd.OutOrStdout()
+	printLogs(out, r.Logs)
 	models := make([]string, 0, len(r.Records))
 	for model := range r.Records {
 		models = append(models, model)
