@@ -1,11 +1,8 @@
 package main_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,19 +11,7 @@ import (
 // ferryExit runs the binary and returns its stdout, stderr and exit code.
 func ferryExit(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(ferryBin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return stdout.String(), stderr.String(), 0
-	case errors.As(err, &ee):
-		return stdout.String(), stderr.String(), ee.ExitCode()
-	}
-	t.Fatalf("run ferry: %v", err)
-	return "", "", -1
+	return ferryEnv(t, nil, args...)
 }
 
 // lastLine is the last line of out.
