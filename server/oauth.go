@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -308,10 +307,4 @@ func (s *Server) notifyAuth(ctx context.Context, ev AuthEvent, errType string, e
 		ev.Error = &AuthError{Type: errType, Description: err.Error()}
 	}
 	n.NotifyAuth(context.WithoutCancel(ctx), ev)
-}
-
-// isTokenError reports whether err is the provider's refusal.
-func isTokenError(err error) bool {
-	var te *oauth.TokenError
-	return errors.As(err, &te)
 }

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -162,7 +161,7 @@ func dryrun(cmd *cobra.Command, name, connectionID, dir string, o dryrunOptions)
 		rec = fixtures.NewRecorder(tr, fixtures.ProviderOptions(prov, hc.ConnectionConfig))
 		transport = rec
 	}
-	seen := &recordLog{}
+	seen := &fixtures.BatchLog{}
 	n := hostfns.New(hostfns.Scope{
 		Connection:  hc,
 		Provider:    prov,
@@ -196,7 +195,7 @@ func dryrun(cmd *cobra.Command, name, connectionID, dir string, o dryrunOptions)
 			fx.Output = out
 		}
 	default:
-		fx.BatchSave, fx.BatchDelete = seen.saves, seen.deletes
+		fx.BatchSave, fx.BatchDelete = seen.Batches()
 	}
 	path, err := writeFixture(dir, key, fx)
 	if err != nil {
@@ -262,48 +261,20 @@ func writeFixture(dir string, key functionKey, fx *fixtures.Fixture) (string, er
 	return path, nil
 }
 
-// recordLog keeps the records a run saved and deleted, per model, in call
-// order.
-type recordLog struct {
-	mu      sync.Mutex
-	saves   map[string][]json.RawMessage
-	deletes map[string][]json.RawMessage
-}
-
-func (l *recordLog) ObserveRecords(op hostfns.RecordOp, model string, records []json.RawMessage) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	into := &l.saves
-	switch op {
-	case hostfns.OpSave:
-	case hostfns.OpDelete:
-		into = &l.deletes
-	default:
-		return // updates are neither in Nango's fixtures nor in the counts below
-	}
-	if *into == nil {
-		*into = map[string][]json.RawMessage{}
-	}
-	for _, r := range records {
-		(*into)[model] = append((*into)[model], bytes.Clone(r))
-	}
-}
-
 // printDryrun prints the function's log, its records per model, its
 // output and its upstream calls.
-func printDryrun(out io.Writer, name string, res host.Result, r hostfns.Report, l *recordLog) {
+func printDryrun(out io.Writer, name string, res host.Result, r hostfns.Report, l *fixtures.BatchLog) {
 	printLogs(out, r.Logs)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	models := slices.Collect(maps.Keys(l.saves))
-	for m := range l.deletes {
-		if _, ok := l.saves[m]; !ok {
+	saves, deletes := l.Batches()
+	models := slices.Collect(maps.Keys(saves))
+	for m := range deletes {
+		if _, ok := saves[m]; !ok {
 			models = append(models, m)
 		}
 	}
 	sort.Strings(models)
 	for _, model := range models {
-		saved, deleted := l.saves[model], l.deletes[model]
+		saved, deleted := saves[model], deletes[model]
 		fmt.Fprintf(out, "%s: %s saved, %s deleted\n", model, plural(len(saved), "record"), plural(len(deleted), "record"))
 		for _, group := range []struct {
 			sign, verb string
