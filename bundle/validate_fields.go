@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/ferryhq/ferry/schedule"
 )
 
 // checkSchemas checks that every schema is a JSON object and every model
@@ -58,6 +60,9 @@ func (m *Manifest) checkSync() error {
 		return invalidManifest("frequency is required for a sync")
 	case !slices.Contains(syncTypes, m.SyncType):
 		return invalidManifest("syncType %q is not one of %s", m.SyncType, strings.Join(syncTypes, ", "))
+	}
+	if _, err := schedule.ParseFrequency(m.Frequency); err != nil {
+		return invalidManifest("frequency: %v", err)
 	}
 	for i, sub := range m.WebhookSubscriptions {
 		if strings.TrimSpace(sub) == "" {

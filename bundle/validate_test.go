@@ -26,6 +26,8 @@ func TestValidateErrors(t *testing.T) {
 		{"sync with empty models", `{` + sync + `,"models":{}}`, "manifest: models: at least one model is required for a sync"},
 		{"sync without frequency", `{"name":"s","type":"sync","integration":"github","models":{"M":{}}}`, "manifest: frequency is required for a sync"},
 		{"sync with blank frequency", `{` + sync + `,"models":{"M":{}},"frequency":" "}`, "manifest: frequency is required for a sync"},
+		{"sync too frequent", `{` + sync + `,"models":{"M":{}},"frequency":"every 10 seconds"}`, "manifest: frequency: "},
+		{"sync frequency unreadable", `{` + sync + `,"models":{"M":{}},"frequency":"every full moon"}`, "manifest: frequency: "},
 		{"bad model name", `{` + sync + `,"models":{"1bad":{}}}`, `manifest: model "1bad": invalid name`},
 		{"dashed model name", `{` + sync + `,"models":{"Git-Issue":{}}}`, `manifest: model "Git-Issue": invalid name`},
 		{"model not object", `{` + sync + `,"models":{"M":[1]}}`, `manifest: model "M": schema must be a JSON object`},

@@ -126,6 +126,7 @@ func (s *Server) importConnection(c *fiber.Ctx) error {
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
+		s.connectionAdded(ctx, key)
 	}
 	view, err := s.connectionView(c, saved, true)
 	if err != nil {
@@ -275,9 +276,11 @@ func (s *Server) deleteConnection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteConnection(c.UserContext(), s.connectionKey(pck, pathParam(c, "id"))); err != nil {
+	key := s.connectionKey(pck, pathParam(c, "id"))
+	if err := s.cfg.Store.DeleteConnection(c.UserContext(), key); err != nil {
 		return storeError(err)
 	}
+	s.connectionRemoved(c.UserContext(), key)
 	return c.SendStatus(http.StatusNoContent)
 }
 

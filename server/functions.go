@@ -255,6 +255,7 @@ func (fs *functionSet) deployBundle(ctx context.Context, wasm []byte) (store.Fun
 	}
 	fs.install(v.FunctionKey, &loadedFunction{version: v, bundle: b})
 	fs.s.log.Info("function deployed", "function", v.FunctionKey.String(), "version", v.Version, "deploy", v.Deploy, "hash", v.Hash)
+	fs.s.syncDeployed(ctx, v)
 	return v, nil
 }
 
@@ -340,6 +341,7 @@ func (fs *functionSet) activate(c *fiber.Ctx) error {
 		return storeError(err)
 	}
 	fs.install(v.FunctionKey, &loadedFunction{version: v, bundle: b})
+	fs.s.syncDeployed(ctx, v)
 	return c.JSON(viewFunction(v, false))
 }
 
@@ -352,6 +354,7 @@ func (fs *functionSet) delete(c *fiber.Ctx) error {
 		return storeError(err)
 	}
 	fs.install(k, nil)
+	fs.s.syncRemoved(c.UserContext(), k)
 	return c.JSON(fiber.Map{"success": true})
 }
 

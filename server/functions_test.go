@@ -85,8 +85,9 @@ func fnOpenStore(t testing.TB) *store.Store {
 	return st
 }
 
-// newFnHarness serves st (a new store when nil).
-func newFnHarness(t testing.TB, st *store.Store) *fnHarness {
+// newFnHarness serves st (a new store when nil); opts adjust the
+// server's configuration.
+func newFnHarness(t testing.TB, st *store.Store, opts ...func(*Config)) *fnHarness {
 	t.Helper()
 	if st == nil {
 		st = fnOpenStore(t)
@@ -95,7 +96,7 @@ func newFnHarness(t testing.TB, st *store.Store) *fnHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{
+	cfg := Config{
 		Store: st, Sealer: kr.Encoded(), Providers: providers.Builtin(),
 		Authorize:            func(key string) bool { return key == fnTestKey },
 		BodyLimit:            MaxBundleSize + 1<<20,
@@ -103,10 +104,16 @@ func newFnHarness(t testing.TB, st *store.Store) *fnHarness {
 		Host:                 fnTestHost(t),
 		ActionTimeout:        10 * time.Second,
 		Logger:               slog.New(slog.DiscardHandler),
-	})
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Before the store closes: syncs started by deploys stop first.
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	return &fnHarness{t: t, srv: srv, st: st}
 }
 

@@ -210,7 +210,9 @@ func (s *Server) oauthCallback(c *fiber.Ctx) error {
 	if err != nil {
 		return resultPage(c, http.StatusInternalServerError, "Storing the connection failed: "+err.Error())
 	}
-	if !created {
+	if created {
+		s.connectionAdded(ctx, key)
+	} else {
 		ev.Operation = "override"
 	}
 	s.forgetFailure(key)

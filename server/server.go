@@ -15,8 +15,10 @@ import (
 	"github.com/ferryhq/ferry/host"
 	"github.com/ferryhq/ferry/hostfns"
 	"github.com/ferryhq/ferry/netguard"
+	"github.com/ferryhq/ferry/outbox"
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
+	"github.com/ferryhq/ferry/syncs"
 )
 
 // Sealer encrypts values at rest. aad binds a sealed value to its place:
@@ -50,6 +52,20 @@ type Config struct {
 	Host *host.Host
 	// ActionTimeout bounds one action's run (default 15 minutes, Nango's).
 	ActionTimeout time.Duration
+	// Syncs tunes the sync engine; the zero value is production's.
+	Syncs SyncOptions
+	// Outbox delivers the webhooks the server produces (sync results, auth
+	// events); nil: none are sent and the webhook routes (webhooks.go)
+	// answer 503.
+	Outbox *outbox.Outbox
+}
+
+// SyncOptions tunes how the server runs syncs.
+type SyncOptions struct {
+	// MaxConcurrentRuns bounds the syncs running at once (default 4 per CPU).
+	MaxConcurrentRuns int
+	// RunTimeout bounds one sync run (default 24 hours, Nango's).
+	RunTimeout time.Duration
 }
 
 // Server is ferry's HTTP API. It is safe for concurrent use.
@@ -64,8 +80,9 @@ type Server struct {
 	// providers caches the catalog's providers as hostfns takes them
 	// (name → hostfns.Provider).
 	providers sync.Map
-	functions *functionSet // deployed functions (functions.go)
-	oauth     *oauthFlows  // OAuth2 flows and refreshes (oauth.go, refresh.go)
+	functions *functionSet  // deployed functions (functions.go)
+	oauth     *oauthFlows   // OAuth2 flows and refreshes (oauth.go, refresh.go)
+	syncs     *syncs.Engine // schedules and runs syncs; nil without a host (syncs.go)
 }
 
 // New validates cfg and builds the server's routes.
@@ -89,6 +106,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.OAuth.Notifier == nil && cfg.Outbox != nil {
+		cfg.OAuth.Notifier = outboxAuth{ob: cfg.Outbox, log: cfg.Logger}
+	}
 	policy := &netguard.Policy{AllowPrivate: cfg.AllowPrivateNetworks, Hint: "see --allow-private-networks"}
 	if err := policy.Validate(); err != nil {
 		return nil, fmt.Errorf("server: network policy: %w", err)
@@ -103,8 +123,15 @@ func New(cfg Config) (*Server, error) {
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		ReadTimeout:           time.Minute,
-		IdleTimeout:           2 * time.Minute,
+		// Room for long query strings: GET /records?ids=… takes thousands.
+		ReadBufferSize: 32 << 10,
+		IdleTimeout:    2 * time.Minute,
 	})
+	engine, err := s.newSyncEngine()
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.syncs = engine
 	s.routes()
 	return s, nil
 }
@@ -134,6 +161,9 @@ func (s *Server) routes() {
 	api.Patch("/connection/:id/metadata", s.setConnectionMetadata(true))
 	api.All("/proxy/*", s.proxy)
 	s.functionRoutes(api)
+	s.syncRoutes(api)
+	s.recordRoutes(api)
+	s.webhookRoutes(api)
 }
 
 // Serve answers requests on ln until Shutdown.
@@ -141,11 +171,26 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.app.Listener(ln)
 }
 
-// Shutdown stops accepting requests and waits for those in flight, up to
-// ctx's deadline.
-func (s *Server) Shutdown(ctx context.Context) error {
-	if err := s.app.ShutdownWithContext(ctx); err != nil {
-		return fmt.Errorf("server: shutdown: %w", err)
+// Start starts the background work: the sync schedules (resuming runs a
+// previous process did not finish). Serve answers requests without it,
+// but no sync runs on its own until Start.
+func (s *Server) Start(ctx context.Context) error {
+	if s.syncs == nil {
+		return nil
 	}
-	return nil
+	return s.syncs.Start(ctx)
+}
+
+// Shutdown stops accepting requests and waits for those in flight, up to
+// ctx's deadline, then stops the sync engine: runs in flight are
+// canceled and resume at the next start.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.app.ShutdownWithContext(ctx)
+	if err != nil {
+		err = fmt.Errorf("server: shutdown: %w", err)
+	}
+	if s.syncs != nil {
+		err = errors.Join(err, s.syncs.Shutdown(ctx))
+	}
+	return err
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// A stored record is a fixed binary header followed by the record's compact
+// A stored record is a binary header followed by the record's compact
 // JSON. Layout of header version 1 (integers big-endian):
 //
 //	0      version (1)
@@ -18,9 +18,21 @@ import (
 //	18:26  last modified, Unix nanoseconds
 //	26:34  deleted at, Unix nanoseconds (meaningful when the action is DELETED)
 //	34:66  sha256 of the JSON
+//
+// Version 2 is version 1 (with 2 in byte 0) followed by
+//
+//	66:74  pruned at, Unix nanoseconds
+//
+// and is written only for pruned records (prune.go), whose JSON is reduced
+// to their id; every other record keeps the 66 bytes of version 1, so
+// files written before pruning existed read unchanged. A pruned record's
+// hash is all zeros, which no content hashes to: saving it again is always
+// a change.
 const (
-	headerVersion = 1
-	headerSize    = 66
+	headerVersion       = 1
+	headerSize          = 66 // of version 1
+	prunedHeaderVersion = 2
+	prunedHeaderSize    = 74
 )
 
 // header is the decoded change-tracking state of one record.
@@ -31,6 +43,8 @@ type header struct {
 	modified  int64
 	deletedAt int64
 	hash      [sha256.Size]byte
+	pruned    bool
+	prunedAt  int64 // Unix nanoseconds, when pruned
 }
 
 // Action codes in the header.
@@ -40,6 +54,15 @@ const (
 	codeDeleted = 3
 )
 
+// size is the length of h's encoding: where the record's JSON starts.
+func (h *header) size() int {
+	if h.pruned {
+		return prunedHeaderSize
+	}
+	return headerSize
+}
+
+// encode writes h into the first h.size() bytes of b.
 func (h *header) encode(b []byte) {
 	b[0] = headerVersion
 	b[1] = h.action
@@ -48,10 +71,18 @@ func (h *header) encode(b []byte) {
 	binary.BigEndian.PutUint64(b[18:], uint64(h.modified))
 	binary.BigEndian.PutUint64(b[26:], uint64(h.deletedAt))
 	copy(b[34:headerSize], h.hash[:])
+	if h.pruned {
+		b[0] = prunedHeaderVersion
+		binary.BigEndian.PutUint64(b[headerSize:], uint64(h.prunedAt))
+	}
 }
 
 func decodeHeader(v []byte) (header, error) {
-	if len(v) < headerSize || v[0] != headerVersion || v[1] < codeAdded || v[1] > codeDeleted {
+	size := headerSize
+	if len(v) > 0 && v[0] == prunedHeaderVersion {
+		size = prunedHeaderSize
+	}
+	if len(v) < size || (v[0] != headerVersion && v[0] != prunedHeaderVersion) || v[1] < codeAdded || v[1] > codeDeleted {
 		return header{}, fmt.Errorf("corrupt record value (%d bytes)", len(v))
 	}
 	h := header{
@@ -62,6 +93,10 @@ func decodeHeader(v []byte) (header, error) {
 		deletedAt: int64(binary.BigEndian.Uint64(v[26:])),
 	}
 	copy(h.hash[:], v[34:headerSize])
+	if size == prunedHeaderSize {
+		h.pruned = true
+		h.prunedAt = int64(binary.BigEndian.Uint64(v[headerSize:]))
+	}
 	return h, nil
 }
 
@@ -76,6 +111,10 @@ func (h *header) meta() RecordMeta {
 	if h.action == codeDeleted {
 		t := time.Unix(0, h.deletedAt).UTC()
 		m.DeletedAt = &t
+	}
+	if h.pruned {
+		t := time.Unix(0, h.prunedAt).UTC()
+		m.PrunedAt = &t
 	}
 	return m
 }

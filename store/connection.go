@@ -161,7 +161,7 @@ func (s *Store) ListConnections(ctx context.Context, q ConnectionQuery) ([]Conne
 }
 
 // DeleteConnection removes a connection and everything kept for it: its
-// metadata, checkpoints and records.
+// metadata, checkpoints, records and sync states.
 func (s *Store) DeleteConnection(ctx context.Context, conn Connection) error {
 	if err := conn.validate(); err != nil {
 		return fmt.Errorf("delete connection: %w", err)
@@ -178,7 +178,10 @@ func (s *Store) DeleteConnection(ctx context.Context, conn Connection) error {
 		if err := tx.Bucket(bucketMetadata).Delete(key); err != nil {
 			return false, err
 		}
-		for _, top := range [][]byte{bucketCheckpoints, bucketRecords} {
+		if err := tx.Bucket(bucketConnectionWebhooks).Delete(key); err != nil {
+			return false, err
+		}
+		for _, top := range [][]byte{bucketCheckpoints, bucketRecords, bucketSyncs} {
 			if tx.Bucket(top).Bucket(key) == nil {
 				continue
 			}

@@ -40,4 +40,8 @@ var (
 	// ErrInUse reports the deletion of an integration that still has
 	// connections.
 	ErrInUse = errors.New("store: in use")
+
+	// ErrInvalidWebhook reports an outgoing webhook without a body, or
+	// webhook settings with too many URLs.
+	ErrInvalidWebhook = errors.New("store: invalid webhook")
 )

@@ -61,6 +61,6 @@ func ExampleStore_SaveRecords() {
 	// Output:
 	// added 2
 	// updated 1, unchanged 1
-	// {"id":1,"title":"Crash on start","_nango_metadata":{"first_seen_at":"2025-03-01T12:00:00Z","last_modified_at":"2025-03-01T12:00:00Z","last_action":"ADDED","deleted_at":null,"cursor":"AAAAAAAAAAE"}}
-	// {"id":2,"title":"Typo in README","_nango_metadata":{"first_seen_at":"2025-03-01T12:00:00Z","last_modified_at":"2025-03-01T12:00:00Z","last_action":"UPDATED","deleted_at":null,"cursor":"AAAAAAAAAAM"}}
+	// {"id":1,"title":"Crash on start","_nango_metadata":{"first_seen_at":"2025-03-01T12:00:00Z","last_modified_at":"2025-03-01T12:00:00Z","last_action":"ADDED","deleted_at":null,"pruned_at":null,"cursor":"AAAAAAAAAAE"}}
+	// {"id":2,"title":"Typo in README","_nango_metadata":{"first_seen_at":"2025-03-01T12:00:00Z","last_modified_at":"2025-03-01T12:00:00Z","last_action":"UPDATED","deleted_at":null,"pruned_at":null,"cursor":"AAAAAAAAAAM"}}
 }

@@ -46,7 +46,7 @@ func (s *Store) GetRecords(ctx context.Context, key ModelKey, ids []string) (map
 func newRecord(id string, v []byte, h *header) Record {
 	return Record{
 		ID:   id,
-		Data: append([]byte(nil), v[headerSize:]...),
+		Data: append([]byte(nil), v[h.size():]...),
 		Meta: h.meta(),
 	}
 }
@@ -97,7 +97,7 @@ func (s *Store) listRecords(ctx context.Context, key ModelKey, q ListQuery) (Rec
 
 // scan walks the index from the cursor and collects up to limit+1 matches.
 func (m *modelTx) scan(p *listPlan) ([]Record, error) {
-	var recs []Record
+	recs := make([]Record, 0, min(p.limit+1, 1024))
 	c := m.index.Cursor()
 	for k, id := c.Seek(m.seqKey(p.after + 1)); k != nil && len(recs) <= p.limit; k, id = c.Next() {
 		v, h, found, err := m.lookup(id)

@@ -34,7 +34,10 @@ type RecordMeta struct {
 	LastModifiedAt time.Time
 	LastAction     Action
 	DeletedAt      *time.Time // set when LastAction is DELETED
-	Cursor         string     // opaque; position of the record's last change
+	// PrunedAt is set when the record's data was pruned (PruneRecords):
+	// its Data is then only its id.
+	PrunedAt *time.Time
+	Cursor   string // opaque; position of the record's last change
 }
 
 // Record is one stored record.
@@ -52,68 +55,76 @@ type BatchResult struct {
 	DuplicateIDs []string
 }
 
-// nangoMetadata is the "_nango_metadata" member of a record in Nango's API.
-type nangoMetadata struct {
-	FirstSeenAt    string  `json:"first_seen_at"`
-	LastModifiedAt string  `json:"last_modified_at"`
-	LastAction     Action  `json:"last_action"`
-	DeletedAt      *string `json:"deleted_at"`
-	Cursor         string  `json:"cursor"`
-}
+// MetadataJSONSize bounds the bytes AppendJSON adds to a stored record's
+// data (the "_nango_metadata" member), for sizing buffers.
+const MetadataJSONSize = 272
 
-// MarshalJSON renders the record the way Nango's records API does: the
-// data's own members followed by "_nango_metadata" with first_seen_at,
-// last_modified_at, last_action, deleted_at (null or RFC 3339) and cursor.
-func (r Record) MarshalJSON() ([]byte, error) {
+// AppendJSON appends the record the way Nango's records API renders it to
+// dst: the data's own members followed by "_nango_metadata" with
+// first_seen_at, last_modified_at, last_action, deleted_at, pruned_at
+// (null or RFC 3339 in UTC) and cursor. It fails, appending nothing, when
+// Data is not a JSON object. Rendering a page of records into one buffer
+// this way costs no allocation per record.
+func (r Record) AppendJSON(dst []byte) ([]byte, error) {
 	data := bytes.TrimSpace(r.Data)
 	if len(data) < 2 || data[0] != '{' || data[len(data)-1] != '}' {
-		return nil, errors.New("record data is not a JSON object")
+		return dst, errors.New("record data is not a JSON object")
 	}
-	md := nangoMetadata{
-		FirstSeenAt:    r.Meta.FirstSeenAt.UTC().Format(time.RFC3339Nano),
-		LastModifiedAt: r.Meta.LastModifiedAt.UTC().Format(time.RFC3339Nano),
-		LastAction:     r.Meta.LastAction,
-		Cursor:         r.Meta.Cursor,
-	}
-	if r.Meta.DeletedAt != nil {
-		s := r.Meta.DeletedAt.UTC().Format(time.RFC3339Nano)
-		md.DeletedAt = &s
-	}
-	mdJSON, err := json.Marshal(md)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(data)+len(mdJSON)+len(metadataKey)+4)
-	out = append(out, data[:len(data)-1]...)
+	dst = append(dst, data[:len(data)-1]...) // without the closing brace
 	if len(bytes.TrimSpace(data[1:len(data)-1])) > 0 {
-		out = append(out, ',')
+		dst = append(dst, ',')
 	}
-	out = append(out, `"`+metadataKey+`":`...)
-	out = append(out, mdJSON...)
-	return append(out, '}'), nil
+	dst = append(dst, `"`+metadataKey+`":{"first_seen_at":`...)
+	dst = appendTime(dst, &r.Meta.FirstSeenAt)
+	dst = append(dst, `,"last_modified_at":`...)
+	dst = appendTime(dst, &r.Meta.LastModifiedAt)
+	dst = append(dst, `,"last_action":`...)
+	dst = appendString(dst, string(r.Meta.LastAction))
+	dst = append(dst, `,"deleted_at":`...)
+	dst = appendTime(dst, r.Meta.DeletedAt)
+	dst = append(dst, `,"pruned_at":`...)
+	dst = appendTime(dst, r.Meta.PrunedAt)
+	dst = append(dst, `,"cursor":`...)
+	dst = appendString(dst, r.Meta.Cursor)
+	return append(dst, "}}"...), nil
 }
 
-// JSON returns the record as Nango's API and listRecords return it: its
-// data with "_nango_metadata" (first_seen_at, last_modified_at,
-// last_action, deleted_at, cursor) added.
+// MarshalJSON renders the record as AppendJSON does.
+func (r Record) MarshalJSON() ([]byte, error) {
+	return r.AppendJSON(make([]byte, 0, len(r.Data)+MetadataJSONSize))
+}
+
+// JSON returns the record as Nango's API and listRecords return it (see
+// AppendJSON); data that is not a JSON object is returned as it is.
 func (r Record) JSON() json.RawMessage {
-	meta, _ := json.Marshal(struct {
-		FirstSeenAt    time.Time  `json:"first_seen_at"`
-		LastModifiedAt time.Time  `json:"last_modified_at"`
-		LastAction     Action     `json:"last_action"`
-		DeletedAt      *time.Time `json:"deleted_at"`
-		Cursor         string     `json:"cursor"`
-	}{r.Meta.FirstSeenAt.UTC(), r.Meta.LastModifiedAt.UTC(), r.Meta.LastAction, r.Meta.DeletedAt, r.Meta.Cursor})
-	data := bytes.TrimSpace(r.Data)
-	if len(data) < 2 || data[0] != '{' {
+	out, err := r.AppendJSON(make([]byte, 0, len(r.Data)+MetadataJSONSize))
+	if err != nil {
 		return r.Data // not a stored record: nothing to add to
 	}
-	out := make([]byte, 0, len(data)+len(meta)+20)
-	out = append(out, data[:len(data)-1]...) // without the closing brace
-	if len(bytes.TrimSpace(data[1:len(data)-1])) > 0 {
-		out = append(out, ',')
+	return out
+}
+
+// appendTime appends t as a quoted RFC 3339 time in UTC, or null.
+func appendTime(dst []byte, t *time.Time) []byte {
+	if t == nil {
+		return append(dst, "null"...)
 	}
-	out = append(out, `"_nango_metadata":`...)
-	out = append(out, meta...)
-	return append(out, '}')
+	dst = append(dst, '"')
+	dst = t.UTC().AppendFormat(dst, time.RFC3339Nano)
+	return append(dst, '"')
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json
+// escapes it. Actions and the store's cursors need no escaping and take
+// the short way.
+func appendString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }

@@ -21,7 +21,7 @@ import (
 )
 
 // Top-level bucket names. Add new kinds here; Open creates them all.
-var topBuckets = [][]byte{bucketRecords, bucketCheckpoints, bucketMetadata, bucketIntegrations, bucketConnections}
+var topBuckets = [][]byte{bucketRecords, bucketCheckpoints, bucketMetadata, bucketIntegrations, bucketConnections, bucketSyncs, bucketExecutions, bucketOutbox, bucketOutboxBodies, bucketOutboxDue, bucketWebhookSettings, bucketConnectionWebhooks}
 
 var (
 	bucketRecords      = []byte("records")
@@ -29,6 +29,8 @@ var (
 	bucketMetadata     = []byte("metadata")
 	bucketIntegrations = []byte("integrations")
 	bucketConnections  = []byte("connections")
+	bucketSyncs        = []byte("syncs")
+	bucketExecutions   = []byte("executions")
 )
 
 // initialMmapSize is the address space mapped at Open (not memory used).
@@ -82,6 +84,11 @@ func Open(path string, opts Options) (*Store, error) {
 		for _, name := range topBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		for _, name := range [][]byte{bucketSummary, bucketReport} {
+			if _, err := tx.Bucket(bucketExecutions).CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s/%s: %w", bucketExecutions, name, err)
 			}
 		}
 		return nil

@@ -53,7 +53,7 @@ func (s *Store) updateRecords(ctx context.Context, key ModelKey, partials []json
 				return false, unknownID(it)
 			}
 			merged := make([]byte, headerSize, len(v)+len(it.value))
-			merged = mergeJSON(merged, v[headerSize:], it.data())
+			merged = mergeJSON(merged, v[old.size():], it.data())
 			h := header{action: codeUpdated, firstSeen: old.firstSeen, modified: now, hash: sha256.Sum256(merged[headerSize:])}
 			if old.action != codeDeleted && old.hash == h.hash {
 				res.Unchanged++

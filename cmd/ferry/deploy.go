@@ -28,9 +28,10 @@ type serverOptions struct {
 	secretKey string
 }
 
-// addFlags declares --host and --secret-key.
+// addFlags declares --host and --secret-key, for the command and its
+// subcommands.
 func (o *serverOptions) addFlags(cmd *cobra.Command) {
-	f := cmd.Flags()
+	f := cmd.PersistentFlags()
 	f.StringVar(&o.host, "host", "", "the server's URL (env FERRY_HOST; default "+defaultHost+")")
 	f.StringVar(&o.secretKey, "secret-key", "", "the server's secret key (env FERRY_SECRET_KEY)")
 }

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 
 // ferry runs the binary and returns its stdout, stderr and whether it
 // succeeded.
-func ferry(t *testing.T, args ...string) (string, string, bool) {
+func ferry(t testing.TB, args ...string) (string, string, bool) {
 	t.Helper()
 	cmd := exec.Command(ferryBin, args...)
 	var stdout, stderr bytes.Buffer

@@ -15,6 +15,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCompileCommand(), newDeployCommand(), newDryrunCommand(), newInitCommand(), newInspectCommand(), newRunCommand(), newServeCommand(), newTestCommand())
+	root.AddCommand(newCompileCommand(), newDeployCommand(), newDryrunCommand(), newInitCommand(), newInspectCommand(), newLogsCommand(), newRunCommand(), newServeCommand(), newSyncsCommand(), newTestCommand())
 	return root
 }

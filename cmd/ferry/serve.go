@@ -29,6 +29,8 @@ type serveOptions struct {
 	publicURL            string
 	functions            string
 	allowPrivateNetworks bool
+	webhookURL           string
+	webhookSigningKey    string
 }
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown.
@@ -36,11 +38,13 @@ const shutdownGrace = 30 * time.Second
 
 func newServeCommand() *cobra.Command {
 	o := serveOptions{
-		data:      envOr("FERRY_DATA", "ferry-data"),
-		addr:      envOr("FERRY_ADDR", "127.0.0.1:3003"),
-		providers: os.Getenv("FERRY_PROVIDERS"),
-		publicURL: os.Getenv("FERRY_PUBLIC_URL"),
-		functions: os.Getenv("FERRY_FUNCTIONS"),
+		data:              envOr("FERRY_DATA", "ferry-data"),
+		addr:              envOr("FERRY_ADDR", "127.0.0.1:3003"),
+		providers:         os.Getenv("FERRY_PROVIDERS"),
+		publicURL:         os.Getenv("FERRY_PUBLIC_URL"),
+		functions:         os.Getenv("FERRY_FUNCTIONS"),
+		webhookURL:        os.Getenv("FERRY_WEBHOOK_URL"),
+		webhookSigningKey: os.Getenv("FERRY_WEBHOOK_SIGNING_KEY"),
 		// Any non-empty value but "false" and "0" turns it on.
 		allowPrivateNetworks: os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "false" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "0",
 	}
@@ -64,6 +68,9 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 	f.StringVar(&o.providers, "providers", o.providers, "a Nango-format providers.yaml merged over the built-in catalog (env FERRY_PROVIDERS)")
 	f.StringVar(&o.functions, "functions", o.functions, "compile and deploy the functions under this folder at start, creating the integrations their folders name (for providers of the catalog) (env FERRY_FUNCTIONS)")
 	f.StringVar(&o.publicURL, "public-url", o.publicURL, "the server's URL as browsers reach it, for OAuth redirects (default: from each request) (env FERRY_PUBLIC_URL)")
+	f.StringVar(&o.webhookURL, "webhook-url", o.webhookURL, "your backend's webhook URLs (comma-separated, at most 2), replacing the stored ones (env FERRY_WEBHOOK_URL)")
+	f.StringVar(&o.webhookSigningKey, "webhook-signing-key", o.webhookSigningKey,
+		"the key webhooks are signed with, stored sealed (env FERRY_WEBHOOK_SIGNING_KEY; default: the stored one, else FERRY_SECRET_KEY, else a generated one)")
 	f.BoolVar(&o.allowPrivateNetworks, "allow-private-networks", o.allowPrivateNetworks,
 		"let outgoing calls reach loopback and private addresses, for local development (env FERRY_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
@@ -108,6 +115,11 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		return err
 	}
 	defer h.Close(context.Background())
+	ob, err := startOutbox(cmd, o, st, keyring.Encoded(), generated)
+	if err != nil {
+		return err
+	}
+	defer ob.stop()
 	srv, err := server.New(server.Config{
 		Store:     st,
 		Sealer:    keyring.Encoded(),
@@ -118,6 +130,7 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		Host:                 h,
 		BodyLimit:            server.MaxBundleSize + 1<<20, // a deploy's bundle
 		OAuth:                server.OAuthConfig{PublicURL: o.publicURL},
+		Outbox:               ob.Outbox,
 	})
 	if err != nil {
 		return err
@@ -126,6 +139,9 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		if err := deployAtStart(cmd, srv, o.functions); err != nil {
 			return err
 		}
+	}
+	if err := srv.Start(cmd.Context()); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {

@@ -22,7 +22,7 @@ const testSecretKey = "ferry_sk_test_0123456789abcdefghijklmnopqrstuv"
 
 // server is a running `ferry serve`.
 type server struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	url  string
 	out  *strings.Builder
@@ -31,13 +31,13 @@ type server struct {
 
 // startServer runs the real binary on a free loopback port with data in
 // dir, and waits for it to listen.
-func startServer(t *testing.T, dir string, env ...string) *server {
+func startServer(t testing.TB, dir string, env ...string) *server {
 	t.Helper()
 	return startServerArgs(t, dir, nil, env...)
 }
 
 // startServerArgs is startServer with more flags for ferry serve.
-func startServerArgs(t *testing.T, dir string, args []string, env ...string) *server {
+func startServerArgs(t testing.TB, dir string, args []string, env ...string) *server {
 	t.Helper()
 	cmd := exec.Command(ferryBin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)

@@ -178,6 +178,8 @@ export interface RecordMetadata {
     last_action: 'ADDED' | 'UPDATED' | 'DELETED';
     deleted_at: string | null;
     cursor: string;
+    /** when PATCH /records/prune dropped the record's data (only its id is left) */
+    pruned_at: string | null;
 }
 
 /** ListRecordsResult is one page of listRecords. */
