@@ -233,24 +233,7 @@ fake-cc:
 // answer into out (when not nil); it returns the status.
 func (env *oauthEnv) call(t *testing.T, method, path, body string, out any) int {
 	t.Helper()
-	req, err := http.NewRequest(method, env.url+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+oauthTestKey)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
-		}
-	}
-	return resp.StatusCode
+	return callJSON(t, env.url, oauthTestKey, method, path, body, out)
 }
 
 // noRedirect is a client that stops at each redirect.

@@ -66,6 +66,9 @@ type SyncOptions struct {
 	MaxConcurrentRuns int
 	// RunTimeout bounds one sync run (default 24 hours, Nango's).
 	RunTimeout time.Duration
+	// CatchUpWindow spreads the runs missed while the server was down over
+	// the first moments after Start (default 10 s).
+	CatchUpWindow time.Duration
 }
 
 // Server is ferry's HTTP API. It is safe for concurrent use.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/outbox"
+	"github.com/ferryhq/ferry/store"
 )
 
 // ticketAPI is a paginated loopback API of tickets, two per page, whose
@@ -365,5 +366,61 @@ func TestAuthWebhooksGoThroughTheOutbox(t *testing.T) {
 	if w["from"] != "nango" || w["type"] != "auth" || w["operation"] != "refresh" || w["success"] != false || w["environment"] != "dev" ||
 		e["type"] != "refresh_token_external_error" || e["description"] != "invalid_grant" {
 		t.Fatalf("auth webhook: %v", w)
+	}
+}
+
+// TestSyncScheduleSurvivesRestart restarts the server on the same store:
+// the sync is scheduled again, and a run missed while it was down (its
+// last run is older than its frequency) runs once at start; a redeploy
+// keeps the sync's state.
+func TestSyncScheduleSurvivesRestart(t *testing.T) {
+	api := newTicketAPI(t, "1=one", "2=two")
+	st := fnOpenStore(t)
+	fast := func(c *Config) { c.Syncs.CatchUpWindow = 100 * time.Millisecond }
+	h := newFnHarness(t, st, fast)
+	h.must(http.StatusOK, "POST", "/integrations", []byte(`{"unique_key":"demo","provider":"github-pat"}`), "Content-Type", "application/json")
+	h.must(http.StatusCreated, "POST", "/connections", []byte(`{"connection_id":"conn-1","provider_config_key":"demo",
+		"credentials":{"type":"API_KEY","apiKey":"tok-1"},"metadata":{"base_url":"`+api.URL+`"}}`), "Content-Type", "application/json")
+	h.deploy("demo/syncs/tickets")
+	h.waitRuns("tickets", 1)
+	if err := h.srv.Shutdown(context.Background()); err != nil && !strings.Contains(err.Error(), "not running") {
+		t.Fatal(err)
+	}
+
+	// Its last run three hours ago: an hourly sync missed runs.
+	key := store.SyncKey{Connection: store.Connection{Environment: "dev", ProviderConfigKey: "demo", ConnectionID: "conn-1"}, Sync: "tickets"}
+	if _, err := st.UpdateSyncState(context.Background(), key, func(s *store.SyncState) error {
+		s.LastStartedAt = time.Now().Add(-3 * time.Hour)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sealer := h.srv.cfg.Sealer // the same keys: the credentials must open
+	h = newFnHarness(t, st, fast, func(c *Config) { c.Sealer = sealer })
+	if err := h.srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	runs := h.waitRuns("tickets", 2)
+	if runs[0]["trigger"] != "schedule" || runs[0]["status"] != "success" {
+		t.Fatalf("the missed run: %v", runs[0])
+	}
+	time.Sleep(300 * time.Millisecond) // past the catch-up window: no second catch-up
+	if runs := h.waitRuns("tickets", 2); len(runs) != 2 {
+		t.Fatalf("%d runs after the restart, want one catch-up run", len(runs)-1)
+	}
+	status := h.must(http.StatusOK, "GET", "/sync/status?syncs=tickets&provider_config_key=demo&connection_id=conn-1", nil)
+	if s := status["syncs"].([]any)[0].(map[string]any); s["nextScheduledSyncAt"] == nil || s["recordCount"].(map[string]any)["Ticket"] != 2.0 {
+		t.Fatalf("status after the restart: %v", s)
+	}
+
+	// A redeploy keeps the records and the state; the next run uses it.
+	h.deploy("demo/syncs/tickets")
+	h.must(http.StatusOK, "POST", "/sync/trigger", []byte(`{"syncs":["tickets"],"provider_config_key":"demo","connection_id":"conn-1"}`))
+	runs = h.waitRuns("tickets", 3)
+	if runs[0]["status"] != "success" {
+		t.Fatalf("run after a redeploy: %v", runs[0])
+	}
+	if n := len(h.records("Ticket", "")); n != 2 {
+		t.Fatalf("%d records after a redeploy, want 2", n)
 	}
 }

@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -69,26 +67,11 @@ func (env *webhooksEnv) run(t *testing.T) {
 // JSON answer into out when not nil; it returns the status.
 func (env *webhooksEnv) call(t *testing.T, method, path, body string, out any, noAuth ...bool) int {
 	t.Helper()
-	req, err := http.NewRequest(method, env.url+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	key := webhooksTestKey
+	if len(noAuth) > 0 {
+		key = ""
 	}
-	if len(noAuth) == 0 {
-		req.Header.Set("Authorization", "Bearer "+webhooksTestKey)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
-		}
-	}
-	return resp.StatusCode
+	return callJSON(t, env.url, key, method, path, body, out)
 }
 
 type settingsView struct {

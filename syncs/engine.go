@@ -64,6 +64,9 @@ type Config struct {
 	// Retention is how long finished runs stay recorded (default 15
 	// days); older ones are pruned every hour.
 	Retention time.Duration
+	// CatchUpWindow spreads the runs missed while ferry was down over the
+	// first moments after Start (default schedule.DefaultCatchUpWindow).
+	CatchUpWindow time.Duration
 }
 
 // Engine schedules and runs the syncs of one environment. It is safe for
@@ -145,7 +148,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Retention <= 0 {
 		cfg.Retention = 15 * 24 * time.Hour
 	}
-	sched, err := schedule.New(schedule.Options{Logger: cfg.Logger, MinInterval: cfg.MinInterval, MaxConcurrent: cfg.MaxConcurrentRuns})
+	sched, err := schedule.New(schedule.Options{
+		Logger: cfg.Logger, MinInterval: cfg.MinInterval, MaxConcurrent: cfg.MaxConcurrentRuns, CatchUpWindow: cfg.CatchUpWindow,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("syncs: %w", err)
 	}
