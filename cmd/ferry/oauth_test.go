@@ -99,3 +99,30 @@ func TestServeOAuthConnectAndRefresh(t *testing.T) {
 		t.Errorf("after force_refresh the refresh token is gone: %v", cr)
 	}
 }
+
+// TestServePublicURL checks that --public-url sets the OAuth redirect URI
+// the provider is sent to, whatever host the browser used.
+func TestServePublicURL(t *testing.T) {
+	s := startServerArgs(t, t.TempDir(), []string{"--public-url", "https://ferry.example.com"}, "FERRY_SECRET_KEY="+testSecretKey)
+	if st, v := s.call("POST", "/integrations", testSecretKey, `{"unique_key":"gh","provider":"github","credentials":{"type":"OAUTH2","client_id":"cid","client_secret":"secret-1"}}`); st != http.StatusOK {
+		t.Fatalf("create integration: %d %v", st, v)
+	}
+	st, v := s.call("POST", "/connect/sessions", testSecretKey, `{"connection_id":"u1","provider_config_key":"gh"}`)
+	token, _ := v["token"].(string)
+	if st != http.StatusCreated || token == "" {
+		t.Fatalf("connect session: %d %v", st, v)
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(s.url + "/oauth/connect/gh?connection_id=u1&connect_session_token=" + url.QueryEscape(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusFound || err != nil {
+		t.Fatalf("connect: %d %q %v", resp.StatusCode, resp.Header.Get("Location"), err)
+	}
+	if got := loc.Query().Get("redirect_uri"); got != "https://ferry.example.com/oauth/callback" {
+		t.Fatalf("redirect_uri %q, want the public URL's callback", got)
+	}
+}

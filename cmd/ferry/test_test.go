@@ -178,3 +178,20 @@ func TestTestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheDir checks that FERRY_CACHE_DIR is where CLI commands keep the
+// compiled engine and bundles.
+func TestCacheDir(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("..", "..", "node_modules", "zod")); err != nil {
+		t.Skipf("needs zod: run npm ci at the repository's root (%v)", err)
+	}
+	cache := filepath.Join(t.TempDir(), "cache")
+	out, errOut, code := ferryEnv(t, []string{"FERRY_CACHE_DIR=" + cache}, "test", filepath.Join("..", "..", "plugins", "slack"))
+	if code != 0 || !strings.Contains(out, "0 failed") {
+		t.Fatalf("ferry test: %d\n%s\n%s", code, out, errOut)
+	}
+	entries, err := os.ReadDir(cache)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("nothing cached in FERRY_CACHE_DIR: %v %v", entries, err)
+	}
+}
