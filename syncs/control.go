@@ -218,14 +218,15 @@ func (e *Engine) ConnectionDeleted(ctx context.Context, conn store.Connection) e
 // created).
 func (e *Engine) added(ctx context.Context, info syncInfo, conn store.Connection) error {
 	key := store.SyncKey{Connection: conn, Sync: info.Name}
-	st, err := e.cfg.Store.UpdateSyncState(ctx, key, func(st *store.SyncState) error {
-		if st.LastStartedAt.IsZero() && st.LastExecution == 0 && !info.AutoStart {
-			st.Paused = true
-		}
-		return nil
-	})
+	st, err := e.cfg.Store.SyncState(ctx, key) // a read: a deploy to many connections writes nothing for them
 	if err != nil {
 		return err
+	}
+	if st.LastStartedAt.IsZero() && st.LastExecution == 0 && !info.AutoStart && !st.Paused {
+		// Never run and not to start by itself: paused until /sync/start.
+		if st, err = e.cfg.Store.UpdateSyncState(ctx, key, func(st *store.SyncState) error { st.Paused = true; return nil }); err != nil {
+			return err
+		}
 	}
 	if st.Paused {
 		return nil
