@@ -120,10 +120,10 @@ func (h *HTTP) streamAttempt(ctx context.Context, t Target, p *plan, n int, body
 	res := &result{method: p.method, out: out}
 	start := time.Now()
 	resp, err := h.client.Do(req)
-	if ue := (*url.Error)(nil); errors.As(err, &ue) {
-		err = ue.Err // its message holds the unredacted URL
-	}
 	if err != nil {
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			err = ue.Err // its message holds the unredacted URL
+		}
 		res.err = err
 	} else {
 		res.status, res.header = resp.StatusCode, resp.Header

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ var hopByHop = map[string]bool{
 // isHopByHop reports a hop-by-hop header; named lists the headers the
 // Connection header names (lower-cased).
 func isHopByHop(name string, named map[string]bool) bool {
-	return hopByHop[name] || strings.HasPrefix(name, "Proxy-") || named[strings.ToLower(name)]
+	return hopByHop[name] || strings.HasPrefix(name, "Proxy-") || len(named) > 0 && named[strings.ToLower(name)]
 }
 
 // connectionTokens are the header names a Connection header lists.
@@ -63,44 +64,25 @@ func connectionTokens(values []string) map[string]bool {
 // its credentials, and the answer (status, end-to-end headers, body) comes
 // back as the upstream gave it, streamed both ways.
 func (s *Server) proxy(c *fiber.Ctx) error {
-	start := time.Now()
+	pc := &proxyCall{log: s.log, start: time.Now()}
 	req, key, err := s.proxyRequest(c)
 	if err != nil {
 		return err
 	}
+	pc.method, pc.key = req.Method, key
 	t, _, err := s.target(c.UserContext(), key)
 	if err != nil {
 		return err
 	}
-	var (
-		mu   sync.Mutex
-		last hostfns.Call
-		n    int
-	)
-	t.OnCall = func(call hostfns.Call) {
-		mu.Lock()
-		last, n = call, n+1
-		mu.Unlock()
-	}
-	logCall := func(status int, err error, size int64) {
-		mu.Lock()
-		call, attempts := last, n
-		mu.Unlock()
-		attrs := []any{"method", req.Method, "url", call.URL, "status", status, "attempts", attempts,
-			"duration", time.Since(start), "bytes", size, "connection_id", key.ConnectionID, "provider_config_key", key.ProviderConfigKey}
-		if err != nil {
-			s.log.Warn("proxy call failed", append(attrs, "err", err)...)
-			return
-		}
-		s.log.Info("proxy call", attrs...)
-	}
+	t.OnCall = pc.attempted
 
-	// The context outlives the handler: the body is copied after it returns.
-	ctx, cancel := context.WithCancel(context.WithoutCancel(c.UserContext()))
-	resp, err := s.http.Stream(ctx, t, req)
+	// The context outlives the handler: the body is copied after it
+	// returns. It is never canceled: closing the body (once copied, or when
+	// the client goes away) is what ends the upstream exchange, and a
+	// context without Done spares net/http a cancellation hook per call.
+	resp, err := s.http.Stream(context.WithoutCancel(c.UserContext()), t, req)
 	if err != nil {
-		cancel()
-		logCall(0, err, 0)
+		pc.done(0, 0, err)
 		return proxyError(err)
 	}
 	c.Status(resp.StatusCode)
@@ -115,32 +97,29 @@ func (s *Server) proxy(c *fiber.Ctx) error {
 			out.Add(k, v)
 		}
 	}
-	body := &proxyBody{r: resp.Body, done: func(size int64, err error) {
-		cancel()
-		logCall(resp.StatusCode, err, size)
-	}}
-	if req.Method == http.MethodHead || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified || resp.ContentLength == 0 {
-		body.Close()
+	switch {
+	case req.Method == http.MethodHead || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified || resp.ContentLength == 0:
+		resp.Body.Close()
+		pc.done(resp.StatusCode, 0, nil)
 		if req.Method == http.MethodHead && resp.ContentLength >= 0 {
 			out.SetContentLength(int(resp.ContentLength))
 			c.Context().Response.SkipBody = true
 		}
 		return nil
-	}
-	if resp.ContentLength > 0 && resp.ContentLength <= smallBody {
+	case resp.ContentLength > 0 && resp.ContentLength <= smallBody:
 		// Small bodies of known size go out in one write with the headers.
 		buf := make([]byte, resp.ContentLength)
-		_, err := io.ReadFull(body, buf)
-		body.err = err
-		body.Close()
+		n, err := io.ReadFull(resp.Body, buf)
+		resp.Body.Close()
+		pc.done(resp.StatusCode, int64(n), err)
 		if err != nil {
 			c.Response().Reset()
-			return errorf(http.StatusBadGateway, "upstream_error", "%s %s: read the upstream's body: %v", req.Method, last.URL, err)
+			return errorf(http.StatusBadGateway, "upstream_error", "%s %s: read the upstream's body: %v", req.Method, pc.lastURL(), err)
 		}
 		c.Response().SetBodyRaw(buf)
 		return nil
 	}
-	c.Response().SetBodyStream(body, int(resp.ContentLength)) // -1: chunked
+	c.Response().SetBodyStream(&proxyBody{r: resp.Body, call: pc, status: resp.StatusCode}, int(resp.ContentLength)) // -1: chunked
 	return nil
 }
 
@@ -163,7 +142,6 @@ func (s *Server) proxyRequest(c *fiber.Ctx) (hostfns.StreamRequest, store.Connec
 		Method:          strings.Clone(c.Method()),
 		Endpoint:        strings.TrimPrefix(string(c.Request().URI().PathOriginal()), "/proxy"),
 		BaseURLOverride: strings.TrimSpace(strings.Clone(c.Get("Base-Url-Override"))),
-		Header:          http.Header{},
 	}
 	if r.Endpoint == "" {
 		r.Endpoint = "/"
@@ -195,22 +173,34 @@ func (s *Server) proxyRequest(c *fiber.Ctx) (hostfns.StreamRequest, store.Connec
 		r.Decompress = b
 	}
 
-	named := connectionTokens([]string{string(c.Request().Header.Peek("Connection"))})
-	prefixed := http.Header{}
-	c.Request().Header.VisitAll(func(k, v []byte) {
+	in := &c.Request().Header
+	var named map[string]bool
+	if v := in.Peek("Connection"); len(v) > 0 {
+		named = connectionTokens([]string{string(v)})
+	}
+	r.Header = make(http.Header, in.Len())
+	var prefixed http.Header // Nango-Proxy- headers: laid over the others
+	in.VisitAll(func(k, v []byte) {
+		if proxyControl[string(k)] {
+			return // fasthttp's names are canonical: most control headers end here, uncopied
+		}
 		name := http.CanonicalHeaderKey(string(k))
 		dst := r.Header
 		if len(name) > len(proxyPrefix) && strings.EqualFold(name[:len(proxyPrefix)], proxyPrefix) {
-			name, dst = http.CanonicalHeaderKey(name[len(proxyPrefix):]), prefixed
+			name = http.CanonicalHeaderKey(name[len(proxyPrefix):])
+			if prefixed == nil {
+				prefixed = http.Header{}
+			}
+			dst = prefixed
 			if name == "Authorization" {
-				dst.Add(name, string(v)) // the caller's own credentials win, as in Nango
+				dst[name] = append(dst[name], string(v)) // the caller's own credentials win, as in Nango
 				return
 			}
 		}
 		if proxyControl[name] || isHopByHop(name, named) {
 			return
 		}
-		dst.Add(name, string(v))
+		dst[name] = append(dst[name], string(v))
 	})
 	for k, vs := range prefixed {
 		r.Header[k] = vs
@@ -249,14 +239,72 @@ func proxyError(err error) error {
 	return errorf(http.StatusBadGateway, "upstream_error", "%s", err)
 }
 
-// proxyBody is an upstream body being copied to the client; done is
-// called once, when fasthttp closes it (copied, or the client went away).
+// proxyCall is one proxied call as its log line tells it: what the
+// handler knows, the attempts Stream reports, and how the body's copy
+// ended. It is safe for concurrent use.
+type proxyCall struct {
+	log    *slog.Logger
+	start  time.Time
+	method string
+	key    store.Connection
+
+	mu       sync.Mutex
+	url      string // of the last attempt, secrets redacted
+	attempts int
+}
+
+// attempted is the target's OnCall: it counts the attempts and keeps the
+// last one's URL.
+func (pc *proxyCall) attempted(call hostfns.Call) {
+	pc.mu.Lock()
+	pc.url, pc.attempts = call.URL, pc.attempts+1
+	pc.mu.Unlock()
+}
+
+// lastURL is the URL of the last attempt, secrets redacted.
+func (pc *proxyCall) lastURL() string {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.url
+}
+
+// done logs the call: its answer's status (0: none), the bytes of body
+// copied, and what went wrong, if anything.
+func (pc *proxyCall) done(status int, size int64, err error) {
+	level, msg := slog.LevelInfo, "proxy call"
+	if err != nil {
+		level, msg = slog.LevelWarn, "proxy call failed"
+	}
+	ctx := context.Background()
+	if !pc.log.Enabled(ctx, level) {
+		return
+	}
+	pc.mu.Lock()
+	url, attempts := pc.url, pc.attempts
+	pc.mu.Unlock()
+	// Typed attributes: a []any of key, value pairs would box each value.
+	attrs := [...]slog.Attr{
+		slog.String("method", pc.method), slog.String("url", url), slog.Int("status", status),
+		slog.Int("attempts", attempts), slog.Duration("duration", time.Since(pc.start)), slog.Int64("bytes", size),
+		slog.String("connection_id", pc.key.ConnectionID), slog.String("provider_config_key", pc.key.ProviderConfigKey),
+		slog.Any("err", err),
+	}
+	n := len(attrs)
+	if err == nil {
+		n--
+	}
+	pc.log.LogAttrs(ctx, level, msg, attrs[:n]...)
+}
+
+// proxyBody is an upstream body being copied to the client; the call is
+// logged once, when fasthttp closes it (copied, or the client went away).
 type proxyBody struct {
-	r    io.ReadCloser
-	size int64
-	err  error
-	once sync.Once
-	done func(size int64, err error)
+	r      io.ReadCloser
+	call   *proxyCall
+	status int
+	size   int64
+	err    error
+	once   sync.Once
 }
 
 func (b *proxyBody) Read(p []byte) (int, error) {
@@ -270,6 +318,6 @@ func (b *proxyBody) Read(p []byte) (int, error) {
 
 func (b *proxyBody) Close() error {
 	err := b.r.Close()
-	b.once.Do(func() { b.done(b.size, b.err) })
+	b.once.Do(func() { b.call.done(b.status, b.size, b.err) })
 	return err
 }
