@@ -37,19 +37,26 @@ const jsGlue = `(() => {
 const jsLoop = "void 0"
 
 // jsEngine returns the host's QuickJS engine, made on first use: one wazero
-// runtime (the host's memory cap and deadline) holding every JS instance.
+// runtime (the host's memory cap) holding every JS instance.
+//
+// The deadline of JS executions is the engine's own (qjs.Config.Deadline:
+// its loops count down to a check of the call's context), not wazero's
+// CloseOnContextDone, which leaves native code for Go at every loop
+// iteration and made QuickJS 3–4× slower (docs/BENCHMARKS.md, "Sync
+// throughput").
 func (h *Host) jsEngine(ctx context.Context) (*qjs.Engine, error) {
 	h.jsOnce.Do(func() {
 		ctx := context.WithoutCancel(ctx)
-		rt := wazero.NewRuntimeWithConfig(ctx, h.runtimeConfig())
-		// Scripts are parsed where no deadline slows the parser (it always
-		// ends); they run in rt, under the deadline.
+		rt := wazero.NewRuntimeWithConfig(ctx, h.runtimeConfig().WithCloseOnContextDone(false))
+		// Scripts are parsed in an engine without the deadline check
+		// (parsing always ends); they run in rt, under the deadline.
 		compileRT := wazero.NewRuntimeWithConfig(ctx, h.runtimeConfig().WithCloseOnContextDone(false))
 		limit := uint64(h.cfg.MemoryLimitPages) << 16 * 3 / 4
 		e, err := qjs.New(ctx, qjs.Config{
 			Runtime:        rt,
 			CompileRuntime: compileRT,
 			Host:           hostfns.Invoke,
+			Deadline:       !h.cfg.DisableDeadline,
 			MemoryLimit:    uint32(min(limit, 1<<32-1)),
 		})
 		if err != nil {

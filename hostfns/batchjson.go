@@ -130,20 +130,27 @@ func valueEnd(b []byte, i int) int {
 }
 
 // stringEnd returns the index just past the string starting at b[i] == '"',
-// or -1.
+// or -1. It jumps from quote to quote (bytes.IndexByte) and takes the
+// first one preceded by an even run of backslashes: records are mostly
+// long strings, which a byte-by-byte loop crawled through.
 func stringEnd(b []byte, i int) int {
 	if i >= len(b) || b[i] != '"' {
 		return -1
 	}
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
+	for j := i + 1; ; j++ {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return -1
+		}
+		j += q
+		escapes := 0
+		for k := j - 1; k > i && b[k] == '\\'; k-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
 			return j + 1
 		}
 	}
-	return -1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

@@ -12,7 +12,7 @@ import (
 func (c PaginateConfig) nextLink(resp *Response) string {
 	if c.LinkPathInResponseBody != "" && c.LinkRelInResponseHeader == "" {
 		var s string
-		if v, found := jsonPath(resp.Data, c.LinkPathInResponseBody); found && json.Unmarshal(v, &s) == nil {
+		if v, found := pagePath(resp.Data, c.LinkPathInResponseBody); found && json.Unmarshal(v, &s) == nil {
 			return strings.TrimSpace(s)
 		}
 		return ""

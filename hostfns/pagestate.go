@@ -24,7 +24,7 @@ func (c PaginateConfig) next(st PageState, resp *Response, n int) (*PageState, e
 	following := &PageState{Page: st.Page + 1}
 	switch c.Type {
 	case PaginateCursor:
-		cur, found := jsonPath(resp.Data, c.CursorPathInResponse)
+		cur, found := pagePath(resp.Data, c.CursorPathInResponse)
 		if !found || blankCursor(cur) || bytes.Equal(cur, st.Cursor) { // a repeated cursor would loop forever
 			return nil, nil
 		}

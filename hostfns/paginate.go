@@ -10,7 +10,8 @@ import (
 )
 
 // Page is one page of records and where the next one starts; Next is nil
-// after the last page.
+// after the last page. Records are slices of the upstream's body, not
+// copies: they must not be modified.
 type Page struct {
 	Records []json.RawMessage `json:"records"`
 	Next    *PageState        `json:"next"`
@@ -120,14 +121,15 @@ func withPageParams(cfg ProxyConfig, set map[string]json.RawMessage, inBody bool
 	return cfg, nil
 }
 
-// pageRecords is the array at path in a page. A null or, after the first
-// page, missing value is an empty page; anything but an array is an error.
+// pageRecords is the array at path in a page, cut into its elements without
+// decoding them (pagePath). A null or, after the first page, missing value
+// is an empty page; anything but an array is an error.
 func pageRecords(data json.RawMessage, path string, first bool) ([]json.RawMessage, error) {
 	where := "the response body"
 	if path != "" {
 		where = fmt.Sprintf("response_path %q", path)
 	}
-	v, found := jsonPath(data, path)
+	v, found := pagePath(data, path)
 	switch kind := syntax.JSONKind(v); {
 	case !found && first && syntax.JSONKind(data) != "null":
 		return nil, fmt.Errorf("%w: paginate: %s is not in the response", ErrInvalidConfig, where)
@@ -136,8 +138,10 @@ func pageRecords(data json.RawMessage, path string, first bool) ([]json.RawMessa
 	case kind != "array":
 		return nil, fmt.Errorf("%w: paginate: %s is %s, not an array of records", ErrInvalidConfig, where, syntax.Article(kind))
 	}
-	var records []json.RawMessage
-	if err := json.Unmarshal(v, &records); err != nil {
+	// The records are cut out of the page as they are: they cross to the
+	// guest unchanged, and are validated where they are stored.
+	records, err := splitArray(v)
+	if err != nil {
 		return nil, fmt.Errorf("paginate: decode records: %w", err)
 	}
 	return records, nil

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 )
@@ -113,7 +114,11 @@ func TestNodeGlobals(t *testing.T) {
 		{"createHmac sha256", out.HMAC, hex.EncodeToString(mac.Sum(nil))},
 		{"randomUUID format", uuidV4.MatchString(out.UUID), true},
 		{"crypto.randomUUID format", uuidV4.MatchString(out.WebUUID), true},
-		{"timer order", out.Order, []string{"sync", "microtask", "pings", "timeout 0ms", "timeout 20ms"}},
+		// Where "pings" lands among the timers depends on how long the host
+		// calls take (a loaded machine, -race): only the timers' order
+		// relative to the microtask is the runtime's to keep.
+		{"timer order", slices.DeleteFunc(slices.Clone(out.Order), func(s string) bool { return s == "pings" }), []string{"sync", "microtask", "timeout 0ms", "timeout 20ms"}},
+		{"host calls settle", slices.Contains(out.Order, "pings"), true},
 		{"Promise.all over host calls", out.Pings, []string{"1", "2", "3"}},
 		{"Promise.all getMetadata", asJSON(t, out.Metadata), `{"region":"eu"}`},
 		{"Promise.all getConnection", out.ConnectionID, testConn},

@@ -58,9 +58,13 @@ var ErrBroken = errors.New("qjs: instance is broken")
 
 // call1 calls f and returns its only result (0 when it has none). A Wasm
 // failure marks the instance broken: its state is no longer consistent.
+// With Config.Deadline, the end of ctx stops the call (interrupt.go).
 func (i *Instance) call1(ctx context.Context, f api.Function, args ...uint64) (uint64, error) {
 	if i.broken != nil {
 		return 0, i.broken
+	}
+	if err := i.checkDone(ctx); err != nil {
+		return 0, err
 	}
 	res, err := f.Call(ctx, args...)
 	if f == i.fn.eval || f == i.fn.call || f == i.fn.await {

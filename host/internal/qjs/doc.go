@@ -14,8 +14,11 @@
 //   - No filesystem is mounted, stdout and stderr go to a bounded buffer,
 //     and the prelude removes QuickJS's std/os globals and the function
 //     constructors (eval could reach import('qjs:os')).
-//   - The deadline is wazero's CloseOnContextDone; host sleeps (timers)
-//     end when the execution's context does.
+//   - The deadline (Config.Deadline) is the engine's own: its code is
+//     instrumented when loaded so that loops count down to a check of the
+//     call's context (interrupt.go, loops.go), 3–4× cheaper than wazero's
+//     CloseOnContextDone; host sleeps (timers) end when the execution's
+//     context does.
 //   - Every failure is an error: wazero reports traps and closed modules as
 //     errors, JS exceptions are read back as text.
 //   - [Instance.Snapshot] captures an instance's whole state (its linear

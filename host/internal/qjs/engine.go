@@ -31,6 +31,12 @@ type Config struct {
 	CompileRuntime wazero.Runtime
 	// Host serves __ferry_host.
 	Host HostFunc
+	// Deadline makes the end of a call's context stop the instance, as
+	// wazero's CloseOnContextDone does, for a fraction of its cost: the
+	// engine's loops count down to a check of the context (interrupt.go).
+	// Runtime should then leave CloseOnContextDone off: it would only add
+	// its own, slower, check. CompileRuntime never needs it.
+	Deadline bool
 	// MemoryLimit caps the bytes QuickJS allocates (JS_SetMemoryLimit); an
 	// allocation past it is a catchable "out of memory" InternalError.
 	// Zero: only the Wasm memory cap applies.
@@ -58,7 +64,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	e.compiler = e
 	if cfg.CompileRuntime != nil {
 		cc := cfg
-		cc.Runtime, cc.CompileRuntime = cfg.CompileRuntime, nil
+		cc.Runtime, cc.CompileRuntime, cc.Deadline = cfg.CompileRuntime, nil, false
 		if e.compiler, err = newEngine(ctx, cc); err != nil {
 			return nil, err
 		}
@@ -81,7 +87,11 @@ func newEngine(ctx context.Context, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qjs: instantiate host module: %w", err)
 	}
-	wasm, err := engineModule()
+	module := engineModule
+	if cfg.Deadline {
+		module = interruptibleModule
+	}
+	wasm, err := module()
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +117,11 @@ func (e *Engine) Close(ctx context.Context) error {
 // __ferry_host(name, request).
 func (e *Engine) proxy(ctx context.Context, mod api.Module, stack []uint64) {
 	argc, argv := uint32(stack[2]), uint32(stack[3])
+	if argc == tickArgc { // a tick of the instrumented loops (interrupt.go)
+		tick(ctx)
+		stack[0] = 0
+		return
+	}
 	inst, ok := ctx.Value(instanceKey{}).(*Instance)
 	if !ok || inst.mod != mod {
 		// A call outside Instance's own calls cannot happen: JS runs only

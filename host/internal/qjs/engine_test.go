@@ -13,20 +13,29 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
+// testEngine is an engine as the host configures it: the deadline is the
+// engine's own (Config.Deadline), not wazero's CloseOnContextDone.
 func testEngine(t testing.TB, host HostFunc) *Engine {
+	t.Helper()
+	return testEngineWith(t, host, false)
+}
+
+// testEngineWith is testEngine, or with closeOnDone an engine whose
+// deadline is wazero's CloseOnContextDone.
+func testEngineWith(t testing.TB, host HostFunc, closeOnDone bool) *Engine {
 	t.Helper()
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
 		WithCompilationCache(testCache).
 		WithMemoryLimitPages(1024).
-		WithCloseOnContextDone(true))
+		WithCloseOnContextDone(closeOnDone))
 	t.Cleanup(func() { rt.Close(ctx) })
 	if host == nil {
 		host = func(_ context.Context, name string, req []byte) []byte {
 			return []byte(`{"echo":` + string(req) + `,"name":"` + name + `"}`)
 		}
 	}
-	e, err := New(ctx, Config{Runtime: rt, Host: host, MemoryLimit: 32 << 20})
+	e, err := New(ctx, Config{Runtime: rt, Host: host, MemoryLimit: 32 << 20, Deadline: !closeOnDone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,10 +141,19 @@ func TestSandbox(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
-	e := testEngine(t, nil)
+	for _, closeOnDone := range []bool{false, true} {
+		t.Run(fmt.Sprintf("closeOnDone=%v", closeOnDone), func(t *testing.T) {
+			testTimeout(t, testEngineWith(t, nil, closeOnDone))
+		})
+	}
+}
+
+func testTimeout(t *testing.T, e *Engine) {
 	for _, src := range []string{
 		`globalThis.f = () => { while (true) {} }`,
 		`globalThis.f = () => new Promise(r => setTimeout(r, 60000))`,
+		// A loop in C, with no JS in it.
+		`globalThis.f = () => Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1)`,
 	} {
 		ctx := context.Background()
 		inst, err := e.NewInstance(ctx, nil)

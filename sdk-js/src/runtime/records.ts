@@ -11,10 +11,19 @@ function checkBatch(what: string, records: unknown, model: unknown): asserts rec
     if (typeof model !== 'string' || model === '') throw new TypeError(`nango.${what}: the model name is required`);
 }
 
-/** withoutNangoMetadata drops the `_nango_metadata` field records read back carry. */
+function hasNangoMetadata(r: unknown): boolean {
+    return typeof r === 'object' && r !== null && '_nango_metadata' in r;
+}
+
+/**
+ * withoutNangoMetadata drops the `_nango_metadata` field records read back
+ * carry. Batches rarely have any: those are sent as they are, not copied
+ * (a batch is typically a thousand records, every page of a sync).
+ */
 function withoutNangoMetadata(records: unknown[]): unknown[] {
+    if (!records.some(hasNangoMetadata)) return records;
     return records.map((r) => {
-        if (typeof r !== 'object' || r === null || !('_nango_metadata' in r)) return r;
+        if (!hasNangoMetadata(r)) return r;
         const { _nango_metadata: _, ...rest } = r as Record<string, unknown>;
         return rest;
     });
