@@ -24,9 +24,11 @@ type Config struct {
 	// Default 2; negative: none (every execution instantiates on demand).
 	Prewarm int
 
-	// DisableDeadline turns off wazero's CloseOnContextDone, so a guest
-	// stuck in a loop cannot be stopped. It exists only to measure what the
-	// deadline costs; never set it in production.
+	// DisableDeadline turns off the deadline checks inside guests
+	// (wazero's CloseOnContextDone for native bundles, the JS engine's own
+	// loop countdown for JS ones), so a guest stuck in a loop cannot be
+	// stopped. It exists only to measure what the deadline costs; never
+	// set it in production.
 	DisableDeadline bool
 }
 
