@@ -24,7 +24,8 @@ node_modules: package.json package-lock.json ## npm packages (zod) of the TypeSc
 	@touch node_modules
 
 bench: ## run the benchmarks reported in docs/BENCHMARKS.md
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/ ./jscompile/ ./vault/ ./netguard/ ./server/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store/ ./bundle/ ./hostfns/ ./host/ ./jscompile/ ./vault/ ./netguard/ ./schedule/ ./outbox/ ./server/
+	$(GO) test -run '^$$' -bench IdleSchedules -benchtime 1x ./cmd/ferry/
 
 run: build node_modules ## the server on ./ferry-data, the example integrations and functions deployed
 	$(BIN) serve --data $(DATA) --functions plugins

@@ -23,6 +23,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("a:\n  alias: b\nb:\n  alias: a\n"))
 	f.Add([]byte("x: &x {proxy: {paginate: {type: link, limit: 3}}}\ny: {<<: *x, alias: x}\n"))
 	f.Add([]byte("github:\n  proxy:\n    retry: {at: [a, b], error_code: 429}\n"))
+	f.Add([]byte("s:\n  webhook_routing_script: slackWebhookRouting\nw:\n  webhook:\n    event_type: {header: X-E}\n    routing: [{path: a.0.b, connection_config: c.d}, {header: X-A, connection_id: true}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := providers.Load(bytes.NewReader(data))
 		if err != nil {
@@ -35,6 +36,7 @@ func FuzzLoad(f *testing.F) {
 			}
 			_ = p.HostProvider()
 			_ = p.TokenURL.For(p.AuthMode)
+			_ = p.WebhookConfig().Validate()
 		}
 	})
 }

@@ -20,6 +20,7 @@ type Provider struct {
 	TokenExpirationBuffer int               `yaml:"token_expiration_buffer"` // seconds
 	Proxy                 *Proxy            `yaml:"proxy"`
 	WebhookRoutingScript  string            `yaml:"webhook_routing_script"`
+	Webhook               *Webhook          `yaml:"webhook"` // ferry's: see Webhook
 	PostConnectionScript  string            `yaml:"post_connection_script"`
 	Docs                  string            `yaml:"docs"`
 	DocsConnect           string            `yaml:"docs_connect"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 	"github.com/ferryhq/ferry/vault"
 )
@@ -26,9 +27,29 @@ type integrationCredentials struct {
 
 // integrationConfig is what the store keeps in clear.
 type integrationConfig struct {
-	CredentialsType string `json:"credentials_type,omitempty"`
-	ClientID        string `json:"client_id,omitempty"`
-	Scopes          string `json:"scopes,omitempty"`
+	CredentialsType  string            `json:"credentials_type,omitempty"`
+	ClientID         string            `json:"client_id,omitempty"`
+	Scopes           string            `json:"scopes,omitempty"`
+	WebhookSignature *webhookSignature `json:"webhook_signature,omitempty"`
+}
+
+// webhookSignature is how an integration's webhooks are signed when it
+// overrides its provider's scheme: e.g. a generic HMAC for a provider
+// ferry's catalog knows nothing of.
+type webhookSignature struct {
+	Scheme   string `json:"scheme"`             // github, slack, stripe, hubspot-v3, hmac-sha256 or none
+	Header   string `json:"header,omitempty"`   // hmac-sha256: the signature's header (default X-Signature)
+	Encoding string `json:"encoding,omitempty"` // hmac-sha256: hex (default) or base64
+	Prefix   string `json:"prefix,omitempty"`   // hmac-sha256: e.g. "sha256="
+}
+
+// apply lays the override over a provider's webhook rules.
+func (w *webhookSignature) apply(cfg providers.Webhook) providers.Webhook {
+	if w == nil {
+		return cfg
+	}
+	cfg.Signature, cfg.SignatureHeader, cfg.SignatureEncoding, cfg.SignaturePrefix = w.Scheme, w.Header, w.Encoding, w.Prefix
+	return cfg
 }
 
 // integrationSecrets is what the store keeps sealed.
@@ -43,6 +64,9 @@ type integrationBody struct {
 	DisplayName   *string                 `json:"display_name"`
 	Credentials   *integrationCredentials `json:"credentials"`
 	WebhookSecret *string                 `json:"webhook_secret"`
+	// WebhookSignature overrides the provider's signature scheme; an
+	// empty scheme goes back to the provider's.
+	WebhookSignature *webhookSignature `json:"webhook_signature"`
 }
 
 // integrationView is an integration as the API shows it.
@@ -55,6 +79,8 @@ type integrationView struct {
 	UpdatedAt     time.Time               `json:"updated_at"`
 	Credentials   *integrationCredentials `json:"credentials,omitempty"`
 	WebhookSecret *bool                   `json:"has_webhook_secret,omitempty"`
+	// WebhookSignature is the integration's own signature scheme, if any.
+	WebhookSignature *webhookSignature `json:"webhook_signature,omitempty"`
 }
 
 var uniqueKeyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$`)
@@ -166,11 +192,9 @@ func (s *Server) applyIntegration(it *store.Integration, body integrationBody, s
 	if err != nil {
 		return badRequest("provider %q is not in the providers catalog (add it with --providers FILE)", it.Provider)
 	}
-	var cfg integrationConfig
-	if len(it.Config) > 0 {
-		if err := json.Unmarshal(it.Config, &cfg); err != nil {
-			return errorf(http.StatusInternalServerError, "internal_error", "integration %s: stored config: %v", it.UniqueKey, err)
-		}
+	cfg, err := integrationConfigOf(*it)
+	if err != nil {
+		return err
 	}
 	if body.DisplayName != nil {
 		it.DisplayName = *body.DisplayName
@@ -187,11 +211,20 @@ func (s *Server) applyIntegration(it *store.Integration, body integrationBody, s
 		if cr.ClientID == "" || cr.ClientSecret == "" {
 			return badRequest("credentials need client_id and client_secret")
 		}
-		cfg = integrationConfig{CredentialsType: cr.Type, ClientID: cr.ClientID, Scopes: cr.Scopes}
+		cfg.CredentialsType, cfg.ClientID, cfg.Scopes = cr.Type, cr.ClientID, cr.Scopes
 		secrets.ClientSecret = cr.ClientSecret
 	}
 	if body.WebhookSecret != nil {
 		secrets.WebhookSecret = *body.WebhookSecret
+	}
+	if ws := body.WebhookSignature; ws != nil {
+		cfg.WebhookSignature = nil
+		if ws.Scheme != "" {
+			if err := ws.apply(p.WebhookConfig()).Validate(); err != nil {
+				return badRequest("webhook_signature: %v", err)
+			}
+			cfg.WebhookSignature = ws
+		}
 	}
 	config, err := json.Marshal(cfg)
 	if err != nil {
@@ -206,6 +239,17 @@ func (s *Server) applyIntegration(it *store.Integration, body integrationBody, s
 		return errorf(http.StatusInternalServerError, "internal_error", "seal the integration's secrets: %v", err)
 	}
 	return nil
+}
+
+// integrationConfigOf decodes an integration's stored configuration.
+func integrationConfigOf(it store.Integration) (integrationConfig, error) {
+	var cfg integrationConfig
+	if len(it.Config) > 0 {
+		if err := json.Unmarshal(it.Config, &cfg); err != nil {
+			return cfg, errorf(http.StatusInternalServerError, "internal_error", "integration %s: stored config: %v", it.UniqueKey, err)
+		}
+	}
+	return cfg, nil
 }
 
 func (s *Server) openIntegrationSecrets(it store.Integration) (integrationSecrets, error) {
@@ -225,14 +269,13 @@ func (s *Server) openIntegrationSecrets(it store.Integration) (integrationSecret
 
 func (s *Server) integrationView(it store.Integration, withCredentials bool) (integrationView, error) {
 	v := integrationView{UniqueKey: it.UniqueKey, DisplayName: it.DisplayName, Provider: it.Provider, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
+	cfg, err := integrationConfigOf(it)
+	if err != nil {
+		return v, err
+	}
+	v.WebhookSignature = cfg.WebhookSignature
 	if !withCredentials {
 		return v, nil
-	}
-	var cfg integrationConfig
-	if len(it.Config) > 0 {
-		if err := json.Unmarshal(it.Config, &cfg); err != nil {
-			return v, errorf(http.StatusInternalServerError, "internal_error", "integration %s: stored config: %v", it.UniqueKey, err)
-		}
 	}
 	sec, err := s.openIntegrationSecrets(it)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 	"github.com/ferryhq/ferry/syncs"
+	"github.com/ferryhq/ferry/webhooks"
 )
 
 // Sealer encrypts values at rest. aad binds a sealed value to its place:
@@ -37,7 +38,8 @@ type Config struct {
 	Authorize func(key string) bool
 	// Environment is the one environment this server serves (default "dev").
 	Environment string
-	// BodyLimit caps request bodies (default 8 MiB).
+	// BodyLimit caps request bodies (default 8 MiB), except the proxy's,
+	// which are streamed to the upstream whatever their size.
 	BodyLimit int
 	// AllowPrivateNetworks lets outgoing calls (proxy, functions, OAuth)
 	// reach loopback and private addresses; cloud metadata endpoints stay
@@ -58,6 +60,9 @@ type Config struct {
 	// events); nil: none are sent and the webhook routes (webhooks.go)
 	// answer 503.
 	Outbox *outbox.Outbox
+	// Inbox tunes the webhook receiver (POST /webhook/:environment/
+	// :integration, webhooksin.go) and wakes the inbox's dispatcher.
+	Inbox InboxOptions
 }
 
 // SyncOptions tunes how the server runs syncs.
@@ -69,6 +74,11 @@ type SyncOptions struct {
 	// CatchUpWindow spreads the runs missed while the server was down over
 	// the first moments after Start (default 10 s).
 	CatchUpWindow time.Duration
+	// WebhookAttempts is how many times a failing webhook handler runs
+	// before its event is parked (default 8), WebhookBackoff the wait
+	// after its first failure, doubling (default 1 s).
+	WebhookAttempts int
+	WebhookBackoff  time.Duration
 }
 
 // Server is ferry's HTTP API. It is safe for concurrent use.
@@ -86,6 +96,10 @@ type Server struct {
 	functions *functionSet  // deployed functions (functions.go)
 	oauth     *oauthFlows   // OAuth2 flows and refreshes (oauth.go, refresh.go)
 	syncs     *syncs.Engine // schedules and runs syncs; nil without a host (syncs.go)
+	// dispatcher handles received webhooks; nil without a host
+	// (webhookdispatch.go). stopDispatch stops it (set by Start).
+	dispatcher   *webhooks.Dispatcher
+	stopDispatch func()
 }
 
 // New validates cfg and builds the server's routes.
@@ -121,8 +135,12 @@ func New(cfg Config) (*Server, error) {
 	client := &http.Client{Transport: tr}
 	s := &Server{cfg: cfg, log: cfg.Logger, client: client, http: hostfns.NewHTTP(hostfns.HTTPOptions{Client: client})}
 	s.app = fiber.New(fiber.Config{
-		AppName:               "ferry",
-		BodyLimit:             cfg.BodyLimit,
+		AppName: "ferry",
+		// Bodies past this are streamed, not read before the handler runs:
+		// the proxy sends them on as they come; limitBody reads the others
+		// up to cfg.BodyLimit.
+		BodyLimit:             streamAbove,
+		StreamRequestBody:     true,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		ReadTimeout:           time.Minute,
@@ -135,13 +153,22 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.syncs = engine
+	if s.dispatcher, err = s.newDispatcher(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if s.dispatcher != nil && s.cfg.Inbox.Notify == nil {
+		s.cfg.Inbox.Notify = s.dispatcher.Notify
+	}
 	s.routes()
 	return s, nil
 }
 
 func (s *Server) routes() {
 	s.app.Get("/health", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"result": "ok"}) })
+	s.app.Use(s.limitBody)
 	s.oauthRoutes(s.app) // before the secret-key group: the connect flow's routes are public
+	// Also before it: providers authenticate webhooks by their signature.
+	s.webhookInRoutes(s.app)
 	api := s.app.Group("", s.authenticate)
 
 	api.Get("/integrations", s.listIntegrations)
@@ -175,13 +202,18 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // Start starts the background work: the sync schedules (resuming runs a
-// previous process did not finish). Serve answers requests without it,
-// but no sync runs on its own until Start.
+// previous process did not finish) and the dispatcher of received
+// webhooks. Serve answers requests without it, but no sync runs on its
+// own and received webhooks wait in the inbox until Start.
 func (s *Server) Start(ctx context.Context) error {
 	if s.syncs == nil {
 		return nil
 	}
-	return s.syncs.Start(ctx)
+	if err := s.syncs.Start(ctx); err != nil {
+		return err
+	}
+	s.startDispatcher()
+	return nil
 }
 
 // Shutdown stops accepting requests and waits for those in flight, up to
@@ -191,6 +223,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.app.ShutdownWithContext(ctx)
 	if err != nil {
 		err = fmt.Errorf("server: shutdown: %w", err)
+	}
+	if s.stopDispatch != nil {
+		s.stopDispatch()
 	}
 	if s.syncs != nil {
 		err = errors.Join(err, s.syncs.Shutdown(ctx))

@@ -16,8 +16,9 @@ import (
 	"github.com/ferryhq/ferry/syncs"
 )
 
-// syncRoutes adds the sync control API (Nango's /sync/... paths) and
-// ferry's executions API.
+// syncRoutes adds the sync control API (Nango's /sync/... paths),
+// ferry's executions API and the replay of received webhooks, which run
+// through the sync engine.
 func (s *Server) syncRoutes(api fiber.Router) {
 	api.Post("/sync/trigger", s.triggerSyncs)
 	api.Post("/sync/pause", s.controlSyncs((*syncs.Engine).Pause))
@@ -27,6 +28,7 @@ func (s *Server) syncRoutes(api fiber.Router) {
 	api.Get("/syncs", s.listSyncs)
 	api.Get("/executions", s.listExecutions)
 	api.Get("/executions/:id", s.getExecution)
+	api.Post("/webhooks/inbox/:id/replay", s.replayWebhook) // the dispatcher's (webhookdispatch.go)
 }
 
 // newSyncEngine builds the sync engine over the server's functions and

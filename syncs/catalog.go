@@ -25,6 +25,9 @@ type syncInfo struct {
 	// successful run become DELETED.
 	TrackDeletes bool
 	SyncType     string // INCREMENTAL or FULL, as Nango's webhooks say
+	// Subscriptions are the webhook event types the sync handles
+	// (webhookSubscriptions; "*" = all).
+	Subscriptions []string
 }
 
 // newSyncInfo reads a sync's manifest.
@@ -36,6 +39,7 @@ func newSyncInfo(m bundle.Manifest) (syncInfo, error) {
 	info := syncInfo{
 		Name: m.Name, Integration: m.Integration, Frequency: m.Frequency, Every: every,
 		AutoStart: m.AutoStart == nil || *m.AutoStart, SyncType: "INCREMENTAL",
+		Subscriptions: m.WebhookSubscriptions,
 	}
 	for model := range m.Models {
 		info.Models = append(info.Models, model)

@@ -119,6 +119,7 @@ const (
 	TriggerInitial  = "initial"  // first run after a deploy or a new connection
 	TriggerManual   = "manual"   // POST /sync/trigger
 	TriggerResume   = "resume"   // a run interrupted by a crash or a shutdown, run again
+	TriggerWebhook  = "webhook"  // a webhook handler (onWebhook) for an incoming webhook
 )
 
 // New validates cfg and returns an engine; Start starts its schedules.

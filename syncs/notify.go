@@ -52,6 +52,9 @@ func (r *run) notify(ctx context.Context, e store.Execution) error {
 		SyncName: r.key.Sync, SyncVariant: "base", SyncType: r.syncType(), Execution: e.ID,
 	}
 	var msgs []outbox.Message
+	if e.Status == store.ExecutionFailed && r.exec.Trigger == TriggerWebhook {
+		return nil // the dispatcher retries it; a failure webhook per attempt would be noise
+	}
 	if e.Status == store.ExecutionFailed {
 		w := base
 		w.Model = strings.Join(r.info.Models, ",")
@@ -98,10 +101,13 @@ func (r *run) message(w syncWebhook) (outbox.Message, error) {
 }
 
 // syncType is what Nango's webhook calls the run: INITIAL for a sync's
-// first run, else the sync's type.
+// first run, WEBHOOK for a webhook handler's, else the sync's type.
 func (r *run) syncType() string {
-	if r.exec.Trigger == TriggerInitial {
+	switch r.exec.Trigger {
+	case TriggerInitial:
 		return "INITIAL"
+	case TriggerWebhook:
+		return "WEBHOOK"
 	}
 	return r.info.SyncType
 }

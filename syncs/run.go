@@ -133,31 +133,13 @@ func (r *run) execute(ctx context.Context, opts TriggerOptions) error {
 	return nil
 }
 
-// finish records the run's end: webhooks first (so that a crash between
-// the two re-runs the sync rather than losing them), then the execution
-// with its report and the sync's state.
+// finish records the run's end and the sync's state.
 func (r *run) finish(ctx context.Context, runErr error) error {
-	now := time.Now().UTC()
-	e := r.exec
-	e.EndedAt, e.Status = now, store.ExecutionSuccess
-	var report hostfns.Report
-	if r.nango != nil {
-		report = r.nango.Report()
-	}
-	e.Records = countsOf(report.Records)
-	if runErr != nil {
-		e.Status, e.Error = store.ExecutionFailed, runError(runErr)
-	}
-	if err := r.notify(ctx, e); err != nil {
-		return fmt.Errorf("enqueue webhooks: %w", err)
-	}
-	raw, err := json.Marshal(report)
+	e, err := r.record(ctx, runErr)
 	if err != nil {
 		return err
 	}
-	if err := r.e.cfg.Store.FinishExecution(ctx, e, raw); err != nil {
-		return err
-	}
+	now := e.EndedAt
 	_, err = r.e.cfg.Store.UpdateSyncState(ctx, r.key, func(st *store.SyncState) error {
 		if st.Running == e.ID {
 			st.Running = 0
@@ -172,6 +154,30 @@ func (r *run) finish(ctx context.Context, runErr error) error {
 		return nil // the connection was deleted during the run
 	}
 	return err
+}
+
+// record records the run's end: webhooks first (so that a crash between
+// the two runs it again rather than losing them), then the execution with
+// its report.
+func (r *run) record(ctx context.Context, runErr error) (store.Execution, error) {
+	e := r.exec
+	e.EndedAt, e.Status = time.Now().UTC(), store.ExecutionSuccess
+	var report hostfns.Report
+	if r.nango != nil {
+		report = r.nango.Report()
+	}
+	e.Records = countsOf(report.Records)
+	if runErr != nil {
+		e.Status, e.Error = store.ExecutionFailed, runError(runErr)
+	}
+	if err := r.notify(ctx, e); err != nil {
+		return e, fmt.Errorf("enqueue webhooks: %w", err)
+	}
+	raw, err := json.Marshal(report)
+	if err != nil {
+		return e, err
+	}
+	return e, r.e.cfg.Store.FinishExecution(ctx, e, raw)
 }
 
 // countsOf turns a report's per-model results into a run's counts.

@@ -15,6 +15,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCompileCommand(), newDeployCommand(), newDryrunCommand(), newInitCommand(), newInspectCommand(), newLogsCommand(), newRunCommand(), newServeCommand(), newSyncsCommand(), newTestCommand())
+	root.AddCommand(newCompileCommand(), newDeployCommand(), newDryrunCommand(), newInitCommand(), newInspectCommand(), newLogsCommand(), newRunCommand(), newServeCommand(), newSyncsCommand(), newTestCommand(), newWebhooksCommand())
 	return root
 }

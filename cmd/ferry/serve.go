@@ -31,6 +31,7 @@ type serveOptions struct {
 	allowPrivateNetworks bool
 	webhookURL           string
 	webhookSigningKey    string
+	dedupeWindow         time.Duration
 }
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown.
@@ -45,6 +46,7 @@ func newServeCommand() *cobra.Command {
 		functions:         os.Getenv("FERRY_FUNCTIONS"),
 		webhookURL:        os.Getenv("FERRY_WEBHOOK_URL"),
 		webhookSigningKey: os.Getenv("FERRY_WEBHOOK_SIGNING_KEY"),
+		dedupeWindow:      store.DefaultDedupeWindow,
 		// Any non-empty value but "false" and "0" turns it on.
 		allowPrivateNetworks: os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "false" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "0",
 	}
@@ -68,6 +70,8 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 	f.StringVar(&o.providers, "providers", o.providers, "a Nango-format providers.yaml merged over the built-in catalog (env FERRY_PROVIDERS)")
 	f.StringVar(&o.functions, "functions", o.functions, "compile and deploy the functions under this folder at start, creating the integrations their folders name (for providers of the catalog) (env FERRY_FUNCTIONS)")
 	f.StringVar(&o.publicURL, "public-url", o.publicURL, "the server's URL as browsers reach it, for OAuth redirects (default: from each request) (env FERRY_PUBLIC_URL)")
+	f.DurationVar(&o.dedupeWindow, "webhook-dedupe-window", o.dedupeWindow,
+		"how long a received webhook's delivery id is remembered: a redelivery within it is acknowledged, not handled again (env FERRY_WEBHOOK_DEDUPE_WINDOW)")
 	f.StringVar(&o.webhookURL, "webhook-url", o.webhookURL, "your backend's webhook URLs (comma-separated, at most 2), replacing the stored ones (env FERRY_WEBHOOK_URL)")
 	f.StringVar(&o.webhookSigningKey, "webhook-signing-key", o.webhookSigningKey,
 		"the key webhooks are signed with, stored sealed (env FERRY_WEBHOOK_SIGNING_KEY; default: the stored one, else FERRY_SECRET_KEY, else a generated one)")
@@ -84,6 +88,16 @@ func envOr(name, fallback string) string {
 }
 
 func serve(cmd *cobra.Command, o serveOptions) error {
+	if v := os.Getenv("FERRY_WEBHOOK_DEDUPE_WINDOW"); v != "" && !cmd.Flags().Changed("webhook-dedupe-window") {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return usageError(fmt.Errorf("FERRY_WEBHOOK_DEDUPE_WINDOW: %w", err))
+		}
+		o.dedupeWindow = d
+	}
+	if o.dedupeWindow <= 0 {
+		return usageError(fmt.Errorf("--webhook-dedupe-window %v: it must be positive", o.dedupeWindow))
+	}
 	catalog := providers.Builtin()
 	if o.providers != "" {
 		over, err := providers.LoadFile(o.providers)
@@ -131,6 +145,7 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		BodyLimit:            server.MaxBundleSize + 1<<20, // a deploy's bundle
 		OAuth:                server.OAuthConfig{PublicURL: o.publicURL},
 		Outbox:               ob.Outbox,
+		Inbox:                server.InboxOptions{DedupeWindow: o.dedupeWindow},
 	})
 	if err != nil {
 		return err

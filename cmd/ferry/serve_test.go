@@ -331,3 +331,21 @@ func TestServeSurvivesSIGKILLMidRequest(t *testing.T) {
 	}
 	t.Logf("%d connections written before the kill, all readable", len(conns))
 }
+
+// TestServeBadWebhookDedupeWindow refuses a dedupe window that is not a
+// positive duration, from the flag or the environment.
+func TestServeBadWebhookDedupeWindow(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{nil, []string{"--webhook-dedupe-window", "0s"}, "--webhook-dedupe-window 0s: it must be positive"},
+		{[]string{"FERRY_WEBHOOK_DEDUPE_WINDOW=soon"}, nil, "FERRY_WEBHOOK_DEDUPE_WINDOW"},
+	} {
+		_, errOut, code := ferryEnv(t, tc.env, append([]string{"serve", "--data", t.TempDir()}, tc.args...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v %v: exit %d, %q", tc.env, tc.args, code, errOut)
+		}
+	}
+}

@@ -163,7 +163,7 @@ func setupSyncs(t *testing.T, s *server, api *ticketAPI) {
 		t.Fatalf("create connection: %d %v", st, v)
 	}
 	project := syncProject(t, s)
-	if stdout, stderr, ok := ferry(t, "deploy", project, "--host", s.url, "--secret-key", k); !ok || !strings.Contains(stdout, "deployed demo/tickets (sync)") {
+	if stdout, stderr, ok := ferry(t, "deploy", filepath.Join(project, "demo"), "--host", s.url, "--secret-key", k); !ok || !strings.Contains(stdout, "deployed demo/tickets (sync)") {
 		t.Fatalf("deploy: %s\n%s", stdout, stderr)
 	}
 }
