@@ -99,14 +99,9 @@ func (r *run) execute(ctx context.Context, opts TriggerOptions) error {
 		return err
 	}
 	r.resumed = len(checkpoint) > 0
-	target, err := r.e.cfg.Targets.Target(ctx, r.key.Connection)
-	if err != nil {
-		return &failure{Type: "auth_error", Message: fmt.Sprintf("credentials of connection %q: %v", r.key.ConnectionID, err)}
+	if err := r.newNango(ctx); err != nil {
+		return err
 	}
-	r.nango = hostfns.New(hostfns.Scope{
-		Connection: target.Connection, Provider: target.Provider, Credentials: target.Credentials,
-		Function: r.key.Sync, Models: r.info.Models,
-	}, hostfns.Options{HTTP: r.e.cfg.HTTP, Store: st})
 	// A run resumed from a checkpoint sees only part of the records, so it
 	// cannot tell which ones are gone: it deletes nothing.
 	trackDeletes := r.info.TrackDeletes && !r.resumed
@@ -154,6 +149,19 @@ func (r *run) finish(ctx context.Context, runErr error) error {
 		return nil // the connection was deleted during the run
 	}
 	return err
+}
+
+// newNango builds the run's nango object, scoped to its connection.
+func (r *run) newNango(ctx context.Context) error {
+	target, err := r.e.cfg.Targets.Target(ctx, r.key.Connection)
+	if err != nil {
+		return &failure{Type: "auth_error", Message: fmt.Sprintf("credentials of connection %q: %v", r.key.ConnectionID, err)}
+	}
+	r.nango = hostfns.New(hostfns.Scope{
+		Connection: target.Connection, Provider: target.Provider, Credentials: target.Credentials,
+		Function: r.key.Sync, Models: r.info.Models,
+	}, hostfns.Options{HTTP: r.e.cfg.HTTP, Store: r.e.cfg.Store})
+	return nil
 }
 
 // record records the run's end: webhooks first (so that a crash between

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ferryhq/ferry/bundle"
 	"github.com/ferryhq/ferry/host"
-	"github.com/ferryhq/ferry/hostfns"
 	"github.com/ferryhq/ferry/store"
 )
 
@@ -72,14 +71,9 @@ func (e *Engine) RunWebhook(ctx context.Context, key store.SyncKey, payload json
 
 // handle runs the handler itself.
 func (r *run) handle(ctx context.Context, payload json.RawMessage) error {
-	target, err := r.e.cfg.Targets.Target(ctx, r.key.Connection)
-	if err != nil {
-		return &failure{Type: "auth_error", Message: fmt.Sprintf("credentials of connection %q: %v", r.key.ConnectionID, err)}
+	if err := r.newNango(ctx); err != nil {
+		return err
 	}
-	r.nango = hostfns.New(hostfns.Scope{
-		Connection: target.Connection, Provider: target.Provider, Credentials: target.Credentials,
-		Function: r.key.Sync, Models: r.info.Models,
-	}, hostfns.Options{HTTP: r.e.cfg.HTTP, Store: r.e.cfg.Store})
-	_, err = r.fn.Bundle.Run(ctx, host.Execution{Nango: r.nango, Entry: bundle.WebhookEntryPoint, Input: payload, Timeout: webhookTimeout})
+	_, err := r.fn.Bundle.Run(ctx, host.Execution{Nango: r.nango, Entry: bundle.WebhookEntryPoint, Input: payload, Timeout: webhookTimeout})
 	return err
 }

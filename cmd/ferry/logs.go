@@ -171,12 +171,7 @@ func listLogs(cmd *cobra.Command, o logsOptions) error {
 // printExecution prints one run on one line.
 func printExecution(out io.Writer, e remoteExecution, asJSON bool) error {
 	if asJSON {
-		raw, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(out, string(raw))
-		return err
+		return printJSONLine(out, e)
 	}
 	line := fmt.Sprintf("%s  #%d  %-7s  %s/%s  %s %s (%s)", e.StartedAt.Local().Format("2006-01-02 15:04:05"), e.ID,
 		e.Status, e.ProviderConfigKey, e.ConnectionID, e.Type, e.Function, e.Trigger)

@@ -97,3 +97,13 @@ func (o serverOptions) call(ctx context.Context, method, path string, body, out 
 	}
 	return nil
 }
+
+// printJSONLine prints v as one line of JSON (ferry logs/webhooks --json).
+func printJSONLine(out io.Writer, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(out, string(raw))
+	return err
+}

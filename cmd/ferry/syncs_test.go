@@ -199,16 +199,24 @@ func (s *server) waitRuns(t *testing.T, n int) []map[string]any {
 	}
 }
 
-// records reads every change of model Ticket after cursor, 3 a page.
+// records reads every change of model Ticket of demo/conn-1 after cursor,
+// 3 a page.
 func (s *server) records(t *testing.T, cursor string) []map[string]any {
+	t.Helper()
+	return s.readRecords(t, "demo", "conn-1", "Ticket", cursor, 3)
+}
+
+// readRecords pages through every change of a model of a connection after
+// cursor, limit a page.
+func (s *server) readRecords(t testing.TB, integration, conn, model, cursor string, limit int) []map[string]any {
 	t.Helper()
 	var all []map[string]any
 	for {
-		q := url.Values{"model": {"Ticket"}, "limit": {"3"}}
+		q := url.Values{"model": {model}, "limit": {fmt.Sprint(limit)}}
 		if cursor != "" {
 			q.Set("cursor", cursor)
 		}
-		st, v := s.call("GET", "/records?"+q.Encode(), testSecretKey, "", "Connection-Id", "conn-1", "Provider-Config-Key", "demo")
+		st, v := s.call("GET", "/records?"+q.Encode(), testSecretKey, "", "Connection-Id", conn, "Provider-Config-Key", integration)
 		if st != 200 {
 			t.Fatalf("GET /records: %d %v", st, v)
 		}

@@ -142,12 +142,7 @@ func webhookCall(cmd *cobra.Command, o webhooksOptions, method, id, suffix strin
 // connection that did not simply succeed.
 func printWebhook(out io.Writer, w remoteWebhook, asJSON bool) error {
 	if asJSON {
-		raw, err := json.Marshal(w)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(out, string(raw))
-		return err
+		return printJSONLine(out, w)
 	}
 	conns := make([]string, 0, len(w.Targets))
 	for _, t := range w.Targets {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -59,29 +58,10 @@ func setupHooks(t *testing.T, s *server) {
 	}
 }
 
-// issueRecords reads every Issue record of a connection.
+// issueRecords reads every Issue record of a connection of hooks.
 func (s *server) issueRecords(t testing.TB, conn string) []map[string]any {
 	t.Helper()
-	var all []map[string]any
-	cursor := ""
-	for {
-		q := url.Values{"model": {"Issue"}, "limit": {"1000"}}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		st, v := s.call("GET", "/records?"+q.Encode(), testSecretKey, "", "Connection-Id", conn, "Provider-Config-Key", "hooks")
-		if st != 200 {
-			t.Fatalf("GET /records: %d %v", st, v)
-		}
-		for _, r := range v["records"].([]any) {
-			all = append(all, r.(map[string]any))
-		}
-		next, _ := v["next_cursor"].(string)
-		if next == "" {
-			return all
-		}
-		cursor = next
-	}
+	return s.readRecords(t, "hooks", conn, "Issue", "", 1000)
 }
 
 // waitNoPending waits until the inbox has no pending webhook.
