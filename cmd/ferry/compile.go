@@ -142,14 +142,16 @@ func (f functions) build(ctx context.Context, stderr io.Writer, emit func(builtF
 // function to stdout and warnings to stderr. It returns an error listing
 // every failure.
 func (f functions) compile(ctx context.Context, stdout, stderr io.Writer, out string) error {
+	bar := newProgress(stdout, f.count(), "compiling")
 	compiled, errs := f.build(ctx, stderr, func(fn builtFunction) error {
 		path, err := writeBundle(out, fn.manifest, fn.wasm)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "compiled %s -> %s\n", fn.source, path)
+		bar.line(fmt.Sprintf("compiled %s -> %s", fn.source, path))
 		return nil
 	})
+	bar.finish()
 	if err := ctx.Err(); err != nil {
 		return err
 	}

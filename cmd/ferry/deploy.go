@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -155,7 +154,7 @@ func deploy(cmd *cobra.Command, path string, o deployOptions) error {
 	}
 	ctx := cmd.Context()
 	stdout := cmd.OutOrStdout()
-	bar := newDeployProgress(stdout, fns.count())
+	bar := newProgress(stdout, fns.count(), "deploying")
 	client := &http.Client{Timeout: 5 * time.Minute}
 	deployed, errs := fns.build(ctx, cmd.ErrOrStderr(), func(fn builtFunction) error {
 		line, err := upload(ctx, client, o, fn)
@@ -204,47 +203,4 @@ func upload(ctx context.Context, client *http.Client, o deployOptions, fn builtF
 		return "", fmt.Errorf("deploy %s: the server's answer: %w", name, err)
 	}
 	return fmt.Sprintf("deployed %s (%s) version %s, deploy %d", name, v.Type, v.Version, v.Deploy), nil
-}
-
-// deployProgress shows one line per function and, on a terminal, a
-// progress bar under them.
-type deployProgress struct {
-	out io.Writer
-	bar *progressbar.ProgressBar // nil: not a terminal
-}
-
-func newDeployProgress(out io.Writer, total int) *deployProgress {
-	p := &deployProgress{out: out}
-	if f, ok := out.(*os.File); ok && isTerminal(f) {
-		p.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(f),
-			progressbar.OptionSetDescription("deploying"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionClearOnFinish(),
-		)
-	}
-	return p
-}
-
-func (p *deployProgress) line(s string) {
-	if p.bar != nil {
-		p.bar.Clear()
-	}
-	if s != "" {
-		fmt.Fprintln(p.out, s)
-	}
-	if p.bar != nil {
-		p.bar.Add(1)
-	}
-}
-
-func (p *deployProgress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-	}
-}
-
-func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -94,11 +95,15 @@ func runTests(cmd *cobra.Command, root string, o testOptions) error {
 		opts: fixtures.Options{Providers: catalog, Timeout: o.timeout}}
 
 	report := testReport{Fixtures: []fixtureReport{}}
+	bar := newProgress(out, len(fxs), "testing")
 	for _, fx := range fxs {
 		res := r.run(ctx, fx)
-		printResult(out, &res)
+		var line strings.Builder
+		printResult(&line, &res)
+		bar.line(strings.TrimSuffix(line.String(), "\n"))
 		report.add(&res)
 	}
+	bar.finish()
 	fmt.Fprintf(out, "%d passed, %d failed\n", report.Passed, report.Failed)
 	if err := writeReport(o.jsonOut, jsonW, &report); err != nil {
 		return err
