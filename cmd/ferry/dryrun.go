@@ -162,15 +162,21 @@ func dryrun(cmd *cobra.Command, name, connectionID, dir string, o dryrunOptions)
 		transport = rec
 	}
 	seen := &fixtures.BatchLog{}
+	live := newCounter(cmd.ErrOrStderr(), "running "+m.Name+": records")
+	observe := hostfns.ObserverFunc(func(op hostfns.RecordOp, model string, records []json.RawMessage) {
+		seen.ObserveRecords(op, model, records)
+		live.add(len(records))
+	})
 	n := hostfns.New(hostfns.Scope{
 		Connection:  hc,
 		Provider:    prov,
 		Credentials: hostfns.StaticCredentials(conn.Credentials.HostCredentials()),
 		Function:    m.Name,
 		Models:      slices.Sorted(maps.Keys(m.Models)),
-	}, hostfns.Options{HTTP: hostfns.NewHTTP(hostfns.HTTPOptions{Client: &http.Client{Transport: transport}}), Store: st, Observer: seen})
+	}, hostfns.Options{HTTP: hostfns.NewHTTP(hostfns.HTTPOptions{Client: &http.Client{Transport: transport}}), Store: st, Observer: observe})
 
 	res, runErr := b.Run(ctx, host.Execution{Nango: n, Input: []byte(o.input), Timeout: o.timeout})
+	live.finish()
 	printDryrun(cmd.OutOrStdout(), m.Name, res, n.Report(), seen)
 	if runErr != nil {
 		return fmt.Errorf("%s failed: %w%s", m.Name, runErr, functionErrorDetail(runErr))

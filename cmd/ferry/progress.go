@@ -33,6 +33,28 @@ func newProgress(out io.Writer, total int, what string) *progress {
 	return p
 }
 
+// newCounter starts a count of items of unknown total (a dry run's
+// records), shown on a terminal only; off one it prints nothing.
+func newCounter(out io.Writer, what string) *progress {
+	p := &progress{out: out}
+	if f, ok := out.(*os.File); ok && isTerminal(f) && os.Getenv("CI") == "" {
+		p.bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(f),
+			progressbar.OptionSetDescription(what),
+			progressbar.OptionShowCount(),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return p
+}
+
+// add counts n more items without a line.
+func (p *progress) add(n int) {
+	if p.bar != nil {
+		p.bar.Add(n)
+	}
+}
+
 // line prints an item's line ("" prints none) and counts the item done.
 func (p *progress) line(s string) {
 	if p.bar != nil {

@@ -24,6 +24,9 @@ func TestProgressOffATerminal(t *testing.T) {
 		if p := newProgress(f, 10, "testing"); p.bar != nil {
 			t.Errorf("%s: a progress bar off a terminal", f.Name())
 		}
+		if p := newCounter(f, "running"); p.bar != nil {
+			t.Errorf("%s: a counter off a terminal", f.Name())
+		}
 	}
 	var buf bytes.Buffer
 	p := newProgress(&buf, 3, "compiling")
