@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 
@@ -24,6 +25,8 @@ type Host struct {
 	js         *qjs.Engine
 	jsRuntimes []wazero.Runtime
 	jsErr      error
+
+	running atomic.Int64 // executions in flight (Stats)
 }
 
 // New returns a Host configured by cfg.

@@ -49,7 +49,9 @@ func (b *Bundle) Run(ctx context.Context, exec Execution) (Result, error) {
 	ctx, cancel := b.deadline(ctx, exec.Timeout)
 	defer cancel()
 	ctx = hostfns.WithNango(ctx, exec.Nango)
+	b.host.running.Add(1)
 	res, err := b.runner.run(ctx, exec, entry)
+	b.host.running.Add(-1)
 	if err != nil {
 		var ee *ExecError
 		if !errors.As(err, &ee) {

@@ -128,7 +128,9 @@ func (fs *functionSet) run(ctx context.Context, lf *loadedFunction, target hostf
 	if timeout <= 0 {
 		timeout = defaultActionTimeout
 	}
+	start := time.Now()
 	res, err := lf.bundle.Run(ctx, host.Execution{Nango: nango, Input: input, Timeout: timeout})
+	fs.s.observeAction(target.Connection.ProviderConfigKey, nango, time.Since(start), err)
 	if err != nil {
 		return nil, execFailure(err)
 	}

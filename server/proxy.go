@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ferryhq/ferry/hostfns"
+	"github.com/ferryhq/ferry/metrics"
 	"github.com/ferryhq/ferry/netguard"
 	"github.com/ferryhq/ferry/store"
 )
@@ -64,7 +65,7 @@ func connectionTokens(values []string) map[string]bool {
 // its credentials, and the answer (status, end-to-end headers, body) comes
 // back as the upstream gave it, streamed both ways.
 func (s *Server) proxy(c *fiber.Ctx) error {
-	pc := &proxyCall{log: s.log, start: time.Now()}
+	pc := &proxyCall{log: s.log, metrics: s.cfg.Metrics, start: time.Now()}
 	req, key, err := s.proxyRequest(c)
 	if err != nil {
 		return err
@@ -243,10 +244,11 @@ func proxyError(err error) error {
 // handler knows, the attempts Stream reports, and how the body's copy
 // ended. It is safe for concurrent use.
 type proxyCall struct {
-	log    *slog.Logger
-	start  time.Time
-	method string
-	key    store.Connection
+	log     *slog.Logger
+	metrics *metrics.Metrics // nil: not recorded
+	start   time.Time
+	method  string
+	key     store.Connection
 
 	mu       sync.Mutex
 	url      string // of the last attempt, secrets redacted
@@ -268,9 +270,10 @@ func (pc *proxyCall) lastURL() string {
 	return pc.url
 }
 
-// done logs the call: its answer's status (0: none), the bytes of body
-// copied, and what went wrong, if anything.
+// done logs and counts the call: its answer's status (0: none), the
+// bytes of body copied, and what went wrong, if anything.
 func (pc *proxyCall) done(status int, size int64, err error) {
+	pc.metrics.UpstreamCall(metrics.SourceProxy, pc.key.ProviderConfigKey, status)
 	level, msg := slog.LevelInfo, "proxy call"
 	if err != nil {
 		level, msg = slog.LevelWarn, "proxy call failed"

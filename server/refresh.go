@@ -146,6 +146,7 @@ func (s *Server) refresh(ctx context.Context, key store.Connection, force bool) 
 	}
 	ev := AuthEvent{ConnectionID: key.ConnectionID, AuthMode: cr.Type, ProviderConfigKey: key.ProviderConfigKey, Provider: entry.Provider, Operation: "refresh"}
 	tok, err := s.requestToken(ctx, entry, cr)
+	s.cfg.Metrics.TokenRefresh(err == nil)
 	if err != nil {
 		f := failure{until: time.Now().Add(s.cfg.OAuth.RefreshCooldown), err: err}
 		s.oauth.mu.Lock()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferryhq/ferry/host"
 	"github.com/ferryhq/ferry/hostfns"
+	"github.com/ferryhq/ferry/metrics"
 	"github.com/ferryhq/ferry/netguard"
 	"github.com/ferryhq/ferry/outbox"
 	"github.com/ferryhq/ferry/providers"
@@ -63,6 +64,13 @@ type Config struct {
 	// Inbox tunes the webhook receiver (POST /webhook/:environment/
 	// :integration, webhooksin.go) and wakes the inbox's dispatcher.
 	Inbox InboxOptions
+	// Metrics records executions, upstream calls and token refreshes and
+	// is served at GET /metrics (metrics.go); nil: nothing is recorded and
+	// /metrics is not served.
+	Metrics *metrics.Metrics
+	// PublicMetrics serves GET /metrics without the secret key, for a
+	// scraper on a trusted network.
+	PublicMetrics bool
 }
 
 // SyncOptions tunes how the server runs syncs.
@@ -169,7 +177,13 @@ func (s *Server) routes() {
 	s.oauthRoutes(s.app) // before the secret-key group: the connect flow's routes are public
 	// Also before it: providers authenticate webhooks by their signature.
 	s.webhookInRoutes(s.app)
+	if s.cfg.PublicMetrics {
+		s.metricsRoute(s.app)
+	}
 	api := s.app.Group("", s.authenticate)
+	if !s.cfg.PublicMetrics {
+		s.metricsRoute(api)
+	}
 
 	api.Get("/integrations", s.listIntegrations)
 	api.Post("/integrations", s.createIntegration)

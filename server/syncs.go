@@ -45,6 +45,9 @@ func (s *Server) newSyncEngine() (*syncs.Engine, error) {
 	if s.cfg.Outbox != nil {
 		cfg.Webhooks = s.cfg.Outbox
 	}
+	if s.cfg.Metrics != nil { // a nil *Metrics in the interface would not be nil
+		cfg.Metrics = s.cfg.Metrics
+	}
 	return syncs.New(cfg)
 }
 

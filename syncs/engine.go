@@ -43,6 +43,19 @@ type Webhooks interface {
 	Enqueue(ctx context.Context, msgs ...outbox.Message) error
 }
 
+// Observer is told how runs end, for metrics; *metrics.Metrics is one.
+// It is called from the runs' goroutines: it must be safe for concurrent
+// use and fast.
+type Observer interface {
+	// Execution is a run that ended: kind is "sync" or "webhook", status
+	// store.ExecutionSuccess or store.ExecutionFailed, records the run's
+	// changes per model.
+	Execution(kind, status string, d time.Duration, records map[string]store.ModelCounts)
+	// UpstreamCall is one upstream HTTP attempt of the run (source
+	// "function"); status 0: no answer came.
+	UpstreamCall(source, integration string, status int)
+}
+
 // Config configures an Engine; Store, Functions, Targets and HTTP are
 // required.
 type Config struct {
@@ -51,6 +64,7 @@ type Config struct {
 	Targets     Targets
 	HTTP        *hostfns.HTTP
 	Webhooks    Webhooks // nil: runs send no webhooks
+	Metrics     Observer // nil: runs are not observed
 	Environment string   // default "dev"
 	Logger      *slog.Logger
 	// MaxConcurrentRuns bounds the syncs running at once (default 4 per

@@ -178,6 +178,7 @@ func (r *run) record(ctx context.Context, runErr error) (store.Execution, error)
 	if runErr != nil {
 		e.Status, e.Error = store.ExecutionFailed, runError(runErr)
 	}
+	r.observe(e, report)
 	if err := r.notify(ctx, e); err != nil {
 		return e, fmt.Errorf("enqueue webhooks: %w", err)
 	}
@@ -186,6 +187,19 @@ func (r *run) record(ctx context.Context, runErr error) (store.Execution, error)
 		return e, err
 	}
 	return e, r.e.cfg.Store.FinishExecution(ctx, e, raw)
+}
+
+// observe tells the engine's observer, if any, how the run ended and of
+// its upstream calls (those the report kept).
+func (r *run) observe(e store.Execution, report hostfns.Report) {
+	obs := r.e.cfg.Metrics
+	if obs == nil {
+		return
+	}
+	obs.Execution(e.Type, e.Status, e.EndedAt.Sub(e.StartedAt), e.Records)
+	for _, c := range report.Calls {
+		obs.UpstreamCall("function", e.Integration, c.Status)
+	}
 }
 
 // countsOf turns a report's per-model results into a run's counts.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ferryhq/ferry/host"
+	"github.com/ferryhq/ferry/metrics"
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/server"
 	"github.com/ferryhq/ferry/store"
@@ -29,6 +30,7 @@ type serveOptions struct {
 	publicURL            string
 	functions            string
 	allowPrivateNetworks bool
+	publicMetrics        bool
 	webhookURL           string
 	webhookSigningKey    string
 	dedupeWindow         time.Duration
@@ -39,16 +41,16 @@ const shutdownGrace = 30 * time.Second
 
 func newServeCommand() *cobra.Command {
 	o := serveOptions{
-		data:              envOr("FERRY_DATA", "ferry-data"),
-		addr:              envOr("FERRY_ADDR", "127.0.0.1:3003"),
-		providers:         os.Getenv("FERRY_PROVIDERS"),
-		publicURL:         os.Getenv("FERRY_PUBLIC_URL"),
-		functions:         os.Getenv("FERRY_FUNCTIONS"),
-		webhookURL:        os.Getenv("FERRY_WEBHOOK_URL"),
-		webhookSigningKey: os.Getenv("FERRY_WEBHOOK_SIGNING_KEY"),
-		dedupeWindow:      store.DefaultDedupeWindow,
-		// Any non-empty value but "false" and "0" turns it on.
-		allowPrivateNetworks: os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "false" && os.Getenv("FERRY_ALLOW_PRIVATE_NETWORKS") != "0",
+		data:                 envOr("FERRY_DATA", "ferry-data"),
+		addr:                 envOr("FERRY_ADDR", "127.0.0.1:3003"),
+		providers:            os.Getenv("FERRY_PROVIDERS"),
+		publicURL:            os.Getenv("FERRY_PUBLIC_URL"),
+		functions:            os.Getenv("FERRY_FUNCTIONS"),
+		webhookURL:           os.Getenv("FERRY_WEBHOOK_URL"),
+		webhookSigningKey:    os.Getenv("FERRY_WEBHOOK_SIGNING_KEY"),
+		dedupeWindow:         store.DefaultDedupeWindow,
+		allowPrivateNetworks: envBool("FERRY_ALLOW_PRIVATE_NETWORKS"),
+		publicMetrics:        envBool("FERRY_PUBLIC_METRICS"),
 	}
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -77,7 +79,16 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 		"the key webhooks are signed with, stored sealed (env FERRY_WEBHOOK_SIGNING_KEY; default: the stored one, else FERRY_SECRET_KEY, else a generated one)")
 	f.BoolVar(&o.allowPrivateNetworks, "allow-private-networks", o.allowPrivateNetworks,
 		"let outgoing calls reach loopback and private addresses, for local development (env FERRY_ALLOW_PRIVATE_NETWORKS)")
+	f.BoolVar(&o.publicMetrics, "public-metrics", o.publicMetrics,
+		"serve GET /metrics (Prometheus) without the secret key, for a scraper on a trusted network (env FERRY_PUBLIC_METRICS)")
 	return cmd
+}
+
+// envBool reads a switch from the environment: any non-empty value but
+// "false" and "0" turns it on.
+func envBool(name string) bool {
+	v := os.Getenv(name)
+	return v != "" && v != "false" && v != "0"
 }
 
 func envOr(name, fallback string) string {
@@ -134,6 +145,10 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		return err
 	}
 	defer ob.stop()
+	m, err := metrics.New(metrics.Config{Depths: st, Instances: h})
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{
 		Store:     st,
 		Sealer:    keyring.Encoded(),
@@ -146,6 +161,8 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		OAuth:                server.OAuthConfig{PublicURL: o.publicURL},
 		Outbox:               ob.Outbox,
 		Inbox:                server.InboxOptions{DedupeWindow: o.dedupeWindow},
+		Metrics:              m,
+		PublicMetrics:        o.publicMetrics,
 	})
 	if err != nil {
 		return err
