@@ -131,6 +131,13 @@ func (fs *functionSet) run(ctx context.Context, lf *loadedFunction, target hostf
 	start := time.Now()
 	res, err := lf.bundle.Run(ctx, host.Execution{Nango: nango, Input: input, Timeout: timeout})
 	fs.s.observeAction(target.Connection.ProviderConfigKey, nango, time.Since(start), err)
+	out, fail := actionResult(res, err)
+	fs.s.recordAction(target.Connection, lf.version.Name, nango, start, fail)
+	return out, fail
+}
+
+// actionResult is an action's output JSON, or its failure.
+func actionResult(res host.Result, err error) ([]byte, *actionFailure) {
 	if err != nil {
 		return nil, execFailure(err)
 	}

@@ -162,8 +162,17 @@ func TestRedeployWhileRunning(t *testing.T) {
 // BenchmarkActionTrigger measures POST /action/trigger over real HTTP on
 // loopback: a warm small TypeScript action, no upstream call. It reports
 // the p50 and p99 latency.
+// BenchmarkActionTrigger triggers a small action over HTTP, with the
+// operations log on (as in production) and off, and reports p50 and p99.
 func BenchmarkActionTrigger(b *testing.B) {
-	h := newFnHarness(b, nil)
+	b.Run("log-on", func(b *testing.B) { benchActionTrigger(b) })
+	b.Run("log-off", func(b *testing.B) {
+		benchActionTrigger(b, func(c *Config) { c.DisableOperationsLog = true })
+	})
+}
+
+func benchActionTrigger(b *testing.B, opts ...func(*Config)) {
+	h := newFnHarness(b, nil, opts...)
 	h.setup()
 	h.deploy("demo/actions/echo")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

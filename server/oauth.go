@@ -300,13 +300,12 @@ func (s *Server) oauthApp(it store.Integration, connCfg map[string]any) (oauth.A
 
 // notifyAuth sends an auth event, a failure when err is not nil.
 func (s *Server) notifyAuth(ctx context.Context, ev AuthEvent, errType string, err error) {
-	n := s.cfg.OAuth.Notifier
-	if n == nil {
-		return
-	}
 	ev.From, ev.Type, ev.Environment, ev.Success = "nango", "auth", s.cfg.Environment, err == nil
 	if err != nil {
 		ev.Error = &AuthError{Type: errType, Description: err.Error()}
 	}
-	n.NotifyAuth(context.WithoutCancel(ctx), ev)
+	s.recordAuth(ev)
+	if n := s.cfg.OAuth.Notifier; n != nil {
+		n.NotifyAuth(context.WithoutCancel(ctx), ev)
+	}
 }

@@ -3,10 +3,13 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +20,7 @@ import (
 	"github.com/ferryhq/ferry/hostfns"
 	"github.com/ferryhq/ferry/metrics"
 	"github.com/ferryhq/ferry/netguard"
+	"github.com/ferryhq/ferry/oplog"
 	"github.com/ferryhq/ferry/store"
 )
 
@@ -65,7 +69,7 @@ func connectionTokens(values []string) map[string]bool {
 // its credentials, and the answer (status, end-to-end headers, body) comes
 // back as the upstream gave it, streamed both ways.
 func (s *Server) proxy(c *fiber.Ctx) error {
-	pc := &proxyCall{log: s.log, metrics: s.cfg.Metrics, start: time.Now()}
+	pc := &proxyCall{log: s.log, metrics: s.cfg.Metrics, ops: s.ops, start: time.Now()}
 	req, key, err := s.proxyRequest(c)
 	if err != nil {
 		return err
@@ -246,6 +250,7 @@ func proxyError(err error) error {
 type proxyCall struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics // nil: not recorded
+	ops     *oplog.Recorder  // nil: not recorded in the operations log
 	start   time.Time
 	method  string
 	key     store.Connection
@@ -274,6 +279,10 @@ func (pc *proxyCall) lastURL() string {
 // bytes of body copied, and what went wrong, if anything.
 func (pc *proxyCall) done(status int, size int64, err error) {
 	pc.metrics.UpstreamCall(metrics.SourceProxy, pc.key.ProviderConfigKey, status)
+	pc.mu.Lock()
+	url, attempts := pc.url, pc.attempts
+	pc.mu.Unlock()
+	pc.record(status, url, attempts, err)
 	level, msg := slog.LevelInfo, "proxy call"
 	if err != nil {
 		level, msg = slog.LevelWarn, "proxy call failed"
@@ -282,9 +291,6 @@ func (pc *proxyCall) done(status int, size int64, err error) {
 	if !pc.log.Enabled(ctx, level) {
 		return
 	}
-	pc.mu.Lock()
-	url, attempts := pc.url, pc.attempts
-	pc.mu.Unlock()
 	// Typed attributes: a []any of key, value pairs would box each value.
 	attrs := [...]slog.Attr{
 		slog.String("method", pc.method), slog.String("url", url), slog.Int("status", status),
@@ -297,6 +303,44 @@ func (pc *proxyCall) done(status int, size int64, err error) {
 		n--
 	}
 	pc.log.LogAttrs(ctx, level, msg, attrs[:n]...)
+}
+
+// record adds the call to the operations log: failed when no answer came
+// or the upstream answered 4xx or 5xx, with the call (URL with secrets
+// redacted, status, attempts) as its report.
+func (pc *proxyCall) record(status int, url string, attempts int, err error) {
+	if pc.ops == nil {
+		return
+	}
+	end := time.Now().UTC()
+	e := store.Execution{
+		Type: "proxy", Environment: pc.key.Environment, Integration: pc.key.ProviderConfigKey, ConnectionID: pc.key.ConnectionID,
+		Function: pc.method + " " + urlPath(url), Trigger: "api", Status: store.ExecutionSuccess, StartedAt: pc.start.UTC(), EndedAt: end,
+	}
+	call := hostfns.Call{Method: pc.method, URL: url, Status: status, Attempt: max(attempts-1, 0), Duration: end.Sub(pc.start), Start: pc.start.UTC()}
+	switch {
+	case err != nil:
+		e.Status, e.Error, call.Err = store.ExecutionFailed, &store.RunError{Type: "upstream_error", Message: err.Error()}, err.Error()
+	case status >= 400:
+		e.Status, e.Error = store.ExecutionFailed, &store.RunError{Type: "http_error", Message: fmt.Sprintf("the upstream answered %d", status)}
+	}
+	if e.Status == store.ExecutionSuccess {
+		// The summary says it all (method, path, times); a report per
+		// call would be most of what the log costs the proxy.
+		pc.ops.Record(e, nil)
+		return
+	}
+	report, _ := json.Marshal(hostfns.Report{Calls: []hostfns.Call{call}})
+	pc.ops.Record(e, report)
+}
+
+// urlPath is a URL's path, for naming a proxied call ("" if unparsable).
+func urlPath(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Path
 }
 
 // proxyBody is an upstream body being copied to the client; the call is

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/ferryhq/ferry/server"
 )
 
 // proxyBench is a loopback upstream, a ferry server with a connection to
@@ -21,7 +23,8 @@ import (
 type proxyBench struct {
 	up      *httptest.Server
 	ps      *proxyServer
-	forward string // the bare forwarder's base URL
+	quiet   *proxyServer // the same server with the operations log off
+	forward string       // the bare forwarder's base URL
 	client  *http.Client
 }
 
@@ -40,9 +43,11 @@ func newProxyBench(b *testing.B, delay time.Duration) *proxyBench {
 	// Every call is logged, as in production; the text goes nowhere.
 	ps := startProxyServerLogging(b, true, io.Discard)
 	ps.connect(b, "bench", "pt-bearer", "c1", up.URL, `{"type":"OAUTH2","access_token":"tok-bench"}`)
+	quiet := startProxyServerLogging(b, true, io.Discard, func(c *server.Config) { c.DisableOperationsLog = true })
+	quiet.connect(b, "bench", "pt-bearer", "c1", up.URL, `{"type":"OAUTH2","access_token":"tok-bench"}`)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256
-	return &proxyBench{up: up, ps: ps, forward: startForwarder(b, up.URL), client: &http.Client{Transport: tr}}
+	return &proxyBench{up: up, ps: ps, quiet: quiet, forward: startForwarder(b, up.URL), client: &http.Client{Transport: tr}}
 }
 
 // startForwarder serves, on a loopback listener, a fiber app whose one
@@ -100,8 +105,13 @@ func (pb *proxyBench) direct(b *testing.B) {
 	pb.send(b, req)
 }
 
-func (pb *proxyBench) proxied(b *testing.B) {
-	req, _ := http.NewRequest("GET", pb.ps.url+"/proxy/items/1", nil)
+func (pb *proxyBench) proxied(b *testing.B) { pb.proxiedBy(b, pb.ps) }
+
+// proxiedQuiet is the proxied call with the operations log off.
+func (pb *proxyBench) proxiedQuiet(b *testing.B) { pb.proxiedBy(b, pb.quiet) }
+
+func (pb *proxyBench) proxiedBy(b *testing.B, ps *proxyServer) {
+	req, _ := http.NewRequest("GET", ps.url+"/proxy/items/1", nil)
 	req.Header.Set("Authorization", "Bearer "+proxyTestKey)
 	req.Header.Set("Connection-Id", "c1")
 	req.Header.Set("Provider-Config-Key", "bench")
@@ -178,7 +188,7 @@ func BenchmarkProxyThroughput(b *testing.B) {
 			for _, mode := range []struct {
 				name string
 				call func(*testing.B)
-			}{{"direct", pb.direct}, {"forward", pb.forwarded}, {"proxy", pb.proxied}} {
+			}{{"direct", pb.direct}, {"forward", pb.forwarded}, {"proxy", pb.proxied}, {"proxy-nolog", pb.proxiedQuiet}} {
 				b.Run(mode.name, func(b *testing.B) {
 					b.SetParallelism(8)
 					cpu := processCPU()

@@ -85,8 +85,9 @@ func startProxyServer(t testing.TB, allowPrivate bool) *proxyServer {
 	return ps
 }
 
-// startProxyServerLogging starts a server logging (text) to w.
-func startProxyServerLogging(t testing.TB, allowPrivate bool, w io.Writer) *proxyServer {
+// startProxyServerLogging starts a server logging (text) to w; opts
+// adjust its configuration.
+func startProxyServerLogging(t testing.TB, allowPrivate bool, w io.Writer, opts ...func(*server.Config)) *proxyServer {
 	t.Helper()
 	dir := t.TempDir()
 	over, err := providers.Load(strings.NewReader(proxyTestProviders))
@@ -101,12 +102,16 @@ func startProxyServerLogging(t testing.TB, allowPrivate bool, w io.Writer) *prox
 	if err != nil {
 		t.Fatal(err)
 	}
-	baseURL := serveOnLoopback(t, server.Config{
+	cfg := server.Config{
 		Store: st, Sealer: keyring.Encoded(), Providers: providers.Builtin().Merge(over),
 		Authorize:            func(k string) bool { return k == proxyTestKey },
 		AllowPrivateNetworks: allowPrivate,
 		Logger:               slog.New(slog.NewTextHandler(w, nil)),
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	baseURL := serveOnLoopback(t, cfg)
 	return &proxyServer{url: baseURL}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/ferryhq/ferry/hostfns"
 	"github.com/ferryhq/ferry/metrics"
 	"github.com/ferryhq/ferry/netguard"
+	"github.com/ferryhq/ferry/oplog"
 	"github.com/ferryhq/ferry/outbox"
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
@@ -57,6 +58,10 @@ type Config struct {
 	ActionTimeout time.Duration
 	// Syncs tunes the sync engine; the zero value is production's.
 	Syncs SyncOptions
+	// DisableOperationsLog stops recording proxy calls, actions and auth
+	// events in the operations log (GET /logs/operations). For benchmarks
+	// measuring what the log costs.
+	DisableOperationsLog bool
 	// Outbox delivers the webhooks the server produces (sync results, auth
 	// events); nil: none are sent and the webhook routes (webhooks.go)
 	// answer 503.
@@ -108,6 +113,10 @@ type Server struct {
 	// (webhookdispatch.go). stopDispatch stops it (set by Start).
 	dispatcher   *webhooks.Dispatcher
 	stopDispatch func()
+	// ops records proxy calls, actions and auth events in the operations
+	// log (oplog.go); nil when disabled. stopOps flushes it.
+	ops     *oplog.Recorder
+	stopOps func()
 }
 
 // New validates cfg and builds the server's routes.
@@ -162,6 +171,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.syncs = engine
 	if s.dispatcher, err = s.newDispatcher(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if err := s.startOperationsLog(); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	if s.dispatcher != nil && s.cfg.Inbox.Notify == nil {
@@ -240,6 +252,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	if s.stopDispatch != nil {
 		s.stopDispatch()
+	}
+	if s.stopOps != nil {
+		s.stopOps()
+		s.stopOps = nil
 	}
 	if s.syncs != nil {
 		err = errors.Join(err, s.syncs.Shutdown(ctx))

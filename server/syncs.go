@@ -28,6 +28,9 @@ func (s *Server) syncRoutes(api fiber.Router) {
 	api.Get("/syncs", s.listSyncs)
 	api.Get("/executions", s.listExecutions)
 	api.Get("/executions/:id", s.getExecution)
+	api.Get("/logs/operations", s.listOperations) // the operations log (operations.go)
+	api.Get("/logs/operations/:id", s.getOperation)
+	api.Get("/logs/operations/:id/messages", s.operationMessages)
 	api.Post("/webhooks/inbox/:id/replay", s.replayWebhook) // the dispatcher's (webhookdispatch.go)
 }
 

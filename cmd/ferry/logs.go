@@ -53,21 +53,24 @@ type executionReport struct {
 // logsOptions are the flags of ferry logs.
 type logsOptions struct {
 	serverOptions
-	integration, connection, function, status string
-	limit                                     int
-	follow, json                              bool
-	interval                                  time.Duration
+	integration, connection, function, status, kind string
+	since                                           time.Duration
+	limit                                           int
+	follow, json                                    bool
+	interval                                        time.Duration
 }
 
 func newLogsCommand() *cobra.Command {
 	var o logsOptions
 	cmd := &cobra.Command{
 		Use:   "logs [execution-id]",
-		Short: "Show the runs recorded on a ferry server, or one run's log lines and upstream calls",
-		Long: `Without an argument, list recorded runs (newest last): when, status,
+		Short: "Show the operations log of a ferry server, or one run's log lines and upstream calls",
+		Long: `Without an argument, list recorded operations (newest last): sync runs,
+webhook handlers, actions, proxy calls and auth events — when, status,
 which function on which connection, what it changed and why it failed.
---integration, --connection, --function and --status (running, success,
-failed) filter them; --follow keeps printing runs as they finish.
+--integration, --connection, --function, --type, --status (running,
+success, failed) and --since filter them; --follow keeps printing them as
+they finish.
 
 With an execution id, print that run with its log lines and its upstream
 HTTP calls.`,
@@ -88,6 +91,8 @@ HTTP calls.`,
 	f.StringVar(&o.connection, "connection", "", "only runs of this connection id")
 	f.StringVar(&o.function, "function", "", "only runs of this function")
 	f.StringVar(&o.status, "status", "", "only runs with this status: running, success or failed")
+	f.StringVar(&o.kind, "type", "", "only operations of this type: sync, webhook, action, proxy or auth")
+	f.DurationVar(&o.since, "since", 0, "only operations that started within this long (e.g. 1h)")
 	f.IntVar(&o.limit, "limit", 20, "how many runs to show (1-1000)")
 	f.BoolVarP(&o.follow, "follow", "f", false, "keep printing runs as they finish (Ctrl-C stops)")
 	f.BoolVar(&o.json, "json", false, "one JSON object per run")
@@ -97,23 +102,26 @@ HTTP calls.`,
 
 func (o logsOptions) query(limit int) string {
 	q := url.Values{"limit": {strconv.Itoa(limit)}}
-	for k, v := range map[string]string{"provider_config_key": o.integration, "connection_id": o.connection, "function": o.function, "status": o.status} {
+	for k, v := range map[string]string{"provider_config_key": o.integration, "connection_id": o.connection, "function": o.function, "status": o.status, "type": o.kind} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
-	return "/executions?" + q.Encode()
+	if o.since > 0 {
+		q.Set("from", time.Now().Add(-o.since).UTC().Format(time.RFC3339Nano))
+	}
+	return "/logs/operations?" + q.Encode()
 }
 
 func (o logsOptions) fetch(ctx context.Context, limit int) ([]remoteExecution, error) {
 	var answer struct {
-		Executions []remoteExecution `json:"executions"`
+		Operations []remoteExecution `json:"operations"`
 	}
 	if err := o.call(ctx, http.MethodGet, o.query(limit), nil, &answer); err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
+		return nil, fmt.Errorf("list operations: %w", err)
 	}
-	slices.Reverse(answer.Executions) // oldest first, as a log reads
-	return answer.Executions, nil
+	slices.Reverse(answer.Operations) // oldest first, as a log reads
+	return answer.Operations, nil
 }
 
 func listLogs(cmd *cobra.Command, o logsOptions) error {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestServeProxy drives the real binary: an integration and a connection
@@ -79,6 +80,19 @@ func TestServeProxy(t *testing.T) {
 	resp, got = send("POST", "/proxy/items", `{"name":"n"}`)
 	if resp.StatusCode != 201 || got != `{"name":"n"}` || resp.Header.Get("X-Upstream") != "yes" {
 		t.Fatalf("POST: %d %q %v", resp.StatusCode, got, resp.Header)
+	}
+
+	// Both calls are in the operations log, a moment later.
+	var ops []any
+	for deadline := time.Now().Add(10 * time.Second); len(ops) < 2 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		_, v := s.call("GET", "/logs/operations?type=proxy&connection_id=u1", k, "")
+		ops, _ = v["operations"].([]any)
+	}
+	if len(ops) != 2 || ops[0].(map[string]any)["function"] != "POST /v1/items" || ops[0].(map[string]any)["status"] != "success" {
+		t.Fatalf("proxy operations: %v", ops)
+	}
+	if out, errOut, ok := ferry(t, "logs", "--type", "proxy", "--since", "1h", "--host", s.url, "--secret-key", k); !ok || strings.Count(out, "proxy") != 2 {
+		t.Fatalf("ferry logs --type proxy: %s\n%s", out, errOut)
 	}
 
 	mu.Lock()
