@@ -71,41 +71,44 @@ func (s *Server) listOperations(c *fiber.Ctx) error {
 // getOperation is GET /logs/operations/:id: one operation without its
 // messages.
 func (s *Server) getOperation(c *fiber.Ctx) error {
-	id, err := s.operationID(c)
+	e, err := s.operation(c)
 	if err != nil {
 		return err
 	}
+	return c.JSON(e)
+}
+
+// operation reads the operation the :id parameter names; one of another
+// environment is not found.
+func (s *Server) operation(c *fiber.Ctx) (store.Execution, error) {
+	id, err := s.operationID(c)
+	if err != nil {
+		return store.Execution{}, err
+	}
 	e, err := s.cfg.Store.ExecutionSummary(c.UserContext(), id)
 	if err != nil {
-		return storeError(err)
+		return e, storeError(err)
 	}
 	if e.Environment != s.cfg.Environment {
-		return errorf(http.StatusNotFound, "not_found", "no operation %d", id)
+		return e, errorf(http.StatusNotFound, "not_found", "no operation %d", id)
 	}
-	return c.JSON(e)
+	return e, nil
 }
 
 // operationMessages is GET /logs/operations/:id/messages: the
 // operation's log lines and upstream calls in time order, paged with
 // limit (1–1000, default 100) and cursor.
 func (s *Server) operationMessages(c *fiber.Ctx) error {
-	id, err := s.operationID(c)
-	if err != nil {
-		return err
-	}
 	limit, err := operationsLimit(c)
 	if err != nil {
 		return err
 	}
-	e, err := s.cfg.Store.ExecutionSummary(c.UserContext(), id)
+	e, err := s.operation(c)
 	if err != nil {
-		return storeError(err)
-	}
-	if e.Environment != s.cfg.Environment {
-		return errorf(http.StatusNotFound, "not_found", "no operation %d", id)
+		return err
 	}
 	cursor := c.Query("cursor")
-	msgs, next, err := s.cfg.Store.ExecutionMessages(c.UserContext(), id, cursor, limit)
+	msgs, next, err := s.cfg.Store.ExecutionMessages(c.UserContext(), e.ID, cursor, limit)
 	if errors.Is(err, store.ErrInvalidCursor) {
 		return badRequest("malformed cursor %q: use the next_cursor of a previous page", cursor)
 	}
