@@ -21,12 +21,25 @@ const g = globalThis as Record<string, unknown>;
 const native = {
     setTimeout: g.setTimeout as TimerFn | undefined,
     clearTimeout: g.clearTimeout as ClearFn | undefined,
-    setInterval: g.setInterval as TimerFn | undefined,
-    clearInterval: g.clearInterval as ClearFn | undefined,
 };
 
-/** live maps each pending timer to the function that clears it. */
-const live = new Map<Handle, ClearFn>();
+/**
+ * A pending timer. Timers run in the order they fall due (then in the
+ * order they were set), as in Node: the engine's own loop runs expired
+ * timers in the order they were set, so a 20 ms timer set before a 0 ms
+ * one would run first once both are due. The queue holds every timer and
+ * one engine timer is armed, for the earliest.
+ */
+interface Timer {
+    due: number;
+    seq: number;
+    run: () => void;
+    every?: number; // setInterval's period
+}
+
+const queue: Timer[] = []; // sorted by due, then seq
+let armed: { timer: Timer; handle: Handle } | undefined;
+let sequence = 0;
 let uncaught: unknown;
 let hasUncaught = false;
 
@@ -49,35 +62,56 @@ function delay(ms: unknown): number {
     return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
+/** insert puts t in the queue in due order. */
+function insert(t: Timer): void {
+    let i = queue.length;
+    while (i > 0 && (queue[i - 1].due > t.due || (queue[i - 1].due === t.due && queue[i - 1].seq > t.seq))) i--;
+    queue.splice(i, 0, t);
+}
+
 /** installTimers wraps the engine's timers, when there are any. */
 export function installTimers(): void {
-    const { setTimeout: st, clearTimeout: ct, setInterval: si, clearInterval: ci } = native;
+    const { setTimeout: st, clearTimeout: ct } = native;
     if (!st || !ct) return;
-    const setTimeout = (cb: unknown, ms?: unknown, ...args: unknown[]): Handle => {
-        const run = guard(cb, args);
-        const h: Handle = st(() => {
-            live.delete(h);
-            run();
-        }, delay(ms));
-        live.set(h, ct);
-        return h;
+
+    // arm keeps one engine timer armed, for the queue's first timer.
+    const arm = (): void => {
+        const first = queue[0];
+        if (armed && armed.timer === first) return;
+        if (armed) ct(armed.handle);
+        armed = first ? { timer: first, handle: st(fire, Math.max(0, first.due - Date.now())) } : undefined;
     };
-    const clearTimeout = (h: Handle): void => {
-        if (!live.has(h)) return;
-        live.delete(h);
-        ct(h);
+    // fire runs the first timer; the engine runs the jobs its callback
+    // queued before the next timer.
+    const fire = (): void => {
+        armed = undefined;
+        const t = queue.shift();
+        if (t && t.every !== undefined) {
+            t.due = Date.now() + t.every;
+            t.seq = sequence++;
+            insert(t);
+        }
+        arm();
+        t?.run();
     };
-    define('setTimeout', setTimeout);
-    define('clearTimeout', clearTimeout);
-    if (si && ci) {
-        const setInterval = (cb: unknown, ms?: unknown, ...args: unknown[]): Handle => {
-            const h = si(guard(cb, args), delay(ms));
-            live.set(h, ci);
-            return h;
-        };
-        define('setInterval', setInterval);
-        define('clearInterval', clearTimeout);
-    }
+    const set = (cb: unknown, ms: unknown, args: unknown[], every: boolean): Handle => {
+        const wait = delay(ms);
+        const t: Timer = { due: Date.now() + wait, seq: sequence++, run: guard(cb, args) };
+        if (every) t.every = Math.max(wait, 1);
+        insert(t);
+        arm();
+        return t;
+    };
+    const clear = (h: Handle): void => {
+        const i = queue.indexOf(h as Timer);
+        if (i < 0) return;
+        queue.splice(i, 1);
+        arm();
+    };
+    define('setTimeout', (cb: unknown, ms?: unknown, ...args: unknown[]) => set(cb, ms, args, false));
+    define('clearTimeout', clear);
+    define('setInterval', (cb: unknown, ms?: unknown, ...args: unknown[]) => set(cb, ms, args, true));
+    define('clearInterval', clear);
 }
 
 function define(name: string, value: unknown): void {
@@ -86,8 +120,9 @@ function define(name: string, value: unknown): void {
 
 /** clearTimers clears every timer still pending. */
 export function clearTimers(): void {
-    for (const [h, clear] of live) clear(h);
-    live.clear();
+    queue.length = 0;
+    if (armed && native.clearTimeout) native.clearTimeout(armed.handle);
+    armed = undefined;
 }
 
 /**
