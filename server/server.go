@@ -92,6 +92,9 @@ type SyncOptions struct {
 	// after its first failure, doubling (default 1 s).
 	WebhookAttempts int
 	WebhookBackoff  time.Duration
+	// LogRetention is how long the operations log keeps finished
+	// operations (default 15 days); older ones are pruned hourly.
+	LogRetention time.Duration
 }
 
 // Server is ferry's HTTP API. It is safe for concurrent use.

@@ -44,6 +44,7 @@ func (s *Server) newSyncEngine() (*syncs.Engine, error) {
 		Store: s.cfg.Store, Functions: syncFunctions{s}, Targets: syncTargets{s}, HTTP: s.http,
 		Environment: s.cfg.Environment, Logger: s.log,
 		MaxConcurrentRuns: s.cfg.Syncs.MaxConcurrentRuns, RunTimeout: s.cfg.Syncs.RunTimeout, CatchUpWindow: s.cfg.Syncs.CatchUpWindow,
+		Retention: s.cfg.Syncs.LogRetention,
 	}
 	if s.cfg.Outbox != nil {
 		cfg.Webhooks = s.cfg.Outbox

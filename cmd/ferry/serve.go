@@ -34,6 +34,7 @@ type serveOptions struct {
 	webhookURL           string
 	webhookSigningKey    string
 	dedupeWindow         time.Duration
+	logRetention         time.Duration
 }
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown.
@@ -49,6 +50,7 @@ func newServeCommand() *cobra.Command {
 		webhookURL:           os.Getenv("FERRY_WEBHOOK_URL"),
 		webhookSigningKey:    os.Getenv("FERRY_WEBHOOK_SIGNING_KEY"),
 		dedupeWindow:         store.DefaultDedupeWindow,
+		logRetention:         15 * 24 * time.Hour,
 		allowPrivateNetworks: envBool("FERRY_ALLOW_PRIVATE_NETWORKS"),
 		publicMetrics:        envBool("FERRY_PUBLIC_METRICS"),
 	}
@@ -72,6 +74,8 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 	f.StringVar(&o.providers, "providers", o.providers, "a Nango-format providers.yaml merged over the built-in catalog (env FERRY_PROVIDERS)")
 	f.StringVar(&o.functions, "functions", o.functions, "compile and deploy the functions under this folder at start, creating the integrations their folders name (for providers of the catalog) (env FERRY_FUNCTIONS)")
 	f.StringVar(&o.publicURL, "public-url", o.publicURL, "the server's URL as browsers reach it, for OAuth redirects (default: from each request) (env FERRY_PUBLIC_URL)")
+	f.DurationVar(&o.logRetention, "log-retention", o.logRetention,
+		"how long the operations log keeps finished operations (env FERRY_LOG_RETENTION)")
 	f.DurationVar(&o.dedupeWindow, "webhook-dedupe-window", o.dedupeWindow,
 		"how long a received webhook's delivery id is remembered: a redelivery within it is acknowledged, not handled again (env FERRY_WEBHOOK_DEDUPE_WINDOW)")
 	f.StringVar(&o.webhookURL, "webhook-url", o.webhookURL, "your backend's webhook URLs (comma-separated, at most 2), replacing the stored ones (env FERRY_WEBHOOK_URL)")
@@ -105,6 +109,16 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 			return usageError(fmt.Errorf("FERRY_WEBHOOK_DEDUPE_WINDOW: %w", err))
 		}
 		o.dedupeWindow = d
+	}
+	if v := os.Getenv("FERRY_LOG_RETENTION"); v != "" && !cmd.Flags().Changed("log-retention") {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return usageError(fmt.Errorf("FERRY_LOG_RETENTION: %w", err))
+		}
+		o.logRetention = d
+	}
+	if o.logRetention < time.Hour {
+		return usageError(fmt.Errorf("--log-retention %v: keep the log at least an hour", o.logRetention))
 	}
 	if o.dedupeWindow <= 0 {
 		return usageError(fmt.Errorf("--webhook-dedupe-window %v: it must be positive", o.dedupeWindow))
@@ -161,6 +175,7 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		OAuth:                server.OAuthConfig{PublicURL: o.publicURL},
 		Outbox:               ob.Outbox,
 		Inbox:                server.InboxOptions{DedupeWindow: o.dedupeWindow},
+		Syncs:                server.SyncOptions{LogRetention: o.logRetention},
 		Metrics:              m,
 		PublicMetrics:        o.publicMetrics,
 	})

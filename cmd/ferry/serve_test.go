@@ -333,7 +333,8 @@ func TestServeSurvivesSIGKILLMidRequest(t *testing.T) {
 }
 
 // TestServeBadWebhookDedupeWindow refuses a dedupe window that is not a
-// positive duration, from the flag or the environment.
+// positive duration and a log retention under an hour, from the flag or
+// the environment.
 func TestServeBadWebhookDedupeWindow(t *testing.T) {
 	for _, tc := range []struct {
 		env  []string
@@ -342,6 +343,8 @@ func TestServeBadWebhookDedupeWindow(t *testing.T) {
 	}{
 		{nil, []string{"--webhook-dedupe-window", "0s"}, "--webhook-dedupe-window 0s: it must be positive"},
 		{[]string{"FERRY_WEBHOOK_DEDUPE_WINDOW=soon"}, nil, "FERRY_WEBHOOK_DEDUPE_WINDOW"},
+		{nil, []string{"--log-retention", "10m"}, "--log-retention 10m0s: keep the log at least an hour"},
+		{[]string{"FERRY_LOG_RETENTION=forever"}, nil, "FERRY_LOG_RETENTION"},
 	} {
 		_, errOut, code := ferryEnv(t, tc.env, append([]string{"serve", "--data", t.TempDir()}, tc.args...)...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
