@@ -22,6 +22,21 @@ import (
 // and to (RFC 3339, from inclusive, to exclusive); paging with limit
 // (1–1000, default 100) and cursor (the next_cursor of the page before).
 func (s *Server) listOperations(c *fiber.Ctx) error {
+	q, err := s.operationsQuery(c, "cursor", "cursor")
+	if err != nil {
+		return err
+	}
+	list, err := s.cfg.Store.ListExecutions(c.UserContext(), q)
+	if err != nil {
+		return storeError(err)
+	}
+	return c.JSON(fiber.Map{"operations": list, "next_cursor": nextID(list, q.Limit)})
+}
+
+// operationsQuery reads the filters and paging of a list of operations;
+// the page cursor is the parameter cursorParam (what ends "malformed
+// <what>" messages names it).
+func (s *Server) operationsQuery(c *fiber.Ctx, cursorParam, what string) (store.ExecutionQuery, error) {
 	q := store.ExecutionQuery{
 		Environment:  s.cfg.Environment,
 		Integration:  strings.Clone(c.Query("provider_config_key")),
@@ -31,41 +46,42 @@ func (s *Server) listOperations(c *fiber.Ctx) error {
 		Status:       strings.Clone(c.Query("status")),
 	}
 	if q.Type != "" && !store.ValidExecutionType(q.Type) {
-		return badRequest("type %q is not one of sync, webhook, action, proxy, auth", q.Type)
+		return q, badRequest("type %q is not one of sync, webhook, action, proxy, auth", q.Type)
 	}
 	if q.Status != "" && !store.ValidExecutionStatus(q.Status) {
-		return badRequest("status %q is not one of running, success, failed", q.Status)
+		return q, badRequest("status %q is not one of running, success, failed", q.Status)
 	}
 	var err error
 	if q.From, err = queryTime(c, "from"); err != nil {
-		return err
+		return q, err
 	}
 	if q.To, err = queryTime(c, "to"); err != nil {
-		return err
+		return q, err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		return badRequest("from %s is not before to %s", c.Query("from"), c.Query("to"))
+		return q, badRequest("from %s is not before to %s", c.Query("from"), c.Query("to"))
 	}
 	if q.Limit, err = operationsLimit(c); err != nil {
-		return err
+		return q, err
 	}
-	if v := c.Query("cursor"); v != "" {
+	if v := c.Query(cursorParam); v != "" {
 		id, err := strconv.ParseUint(v, 10, 64)
 		if err != nil || id == 0 {
-			return badRequest("malformed cursor %q: use the next_cursor of a previous page", v)
+			return q, badRequest("malformed %s %q: use the next_%s of a previous page", what, v, cursorParam)
 		}
 		q.Before = id
 	}
-	list, err := s.cfg.Store.ListExecutions(c.UserContext(), q)
-	if err != nil {
-		return storeError(err)
+	return q, nil
+}
+
+// nextID is the cursor of the page after list: its last id when the page
+// is full, else nil.
+func nextID(list []store.Execution, limit int) *string {
+	if len(list) < limit || len(list) == 0 {
+		return nil
 	}
-	var next *string
-	if len(list) == q.Limit {
-		v := strconv.FormatUint(list[len(list)-1].ID, 10)
-		next = &v
-	}
-	return c.JSON(fiber.Map{"operations": list, "next_cursor": next})
+	v := strconv.FormatUint(list[len(list)-1].ID, 10)
+	return &v
 }
 
 // getOperation is GET /logs/operations/:id: one operation without its
@@ -128,7 +144,7 @@ func (s *Server) operationID(c *fiber.Ctx) (uint64, error) {
 	return id, nil
 }
 
-// queryLimit is the limit parameter: 1–1000, default 100.
+// operationsLimit is the limit parameter: 1–1000, default 100.
 func operationsLimit(c *fiber.Ctx) (int, error) {
 	v := c.Query("limit")
 	if v == "" {
