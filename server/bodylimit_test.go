@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -54,5 +55,21 @@ func TestBodyLimits(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("a small body after a refused one: %d", resp.StatusCode)
+	}
+}
+
+// TestLongQueryString takes a records query naming 2,000 ids (a 20 KB
+// query string), past fasthttp's default 4 KB header buffer.
+func TestLongQueryString(t *testing.T) {
+	ps := startProxyServer(t, true)
+	ps.connect(t, "gh", "pt-bearer", "c1", "http://127.0.0.1:9", `{"type":"OAUTH2","access_token":"tok-1"}`)
+	ids := make([]string, 2000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("id-%06d", i)
+	}
+	resp := ps.do(t, "GET", "/records?model=Anything&ids="+strings.Join(ids, ","), nil, "Connection-Id", "c1", "Provider-Config-Key", "gh")
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("a 20 KB query string: %d", resp.StatusCode)
 	}
 }
