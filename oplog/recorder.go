@@ -7,7 +7,8 @@
 // executions): a run must be durable before it starts, for resuming after
 // a crash. Operations recorded here are durable a moment after they end;
 // a crash may lose the last batch, and a full queue drops operations
-// (counted) rather than hold up a request.
+// (counted) rather than hold up a request. An Exporter, if given, is told
+// of each operation after its write (OpenTelemetry traces: tracing).
 package oplog
 
 import (
@@ -27,6 +28,15 @@ type Sink interface {
 	RecordExecutions(ctx context.Context, records []store.ExecutionRecord) ([]uint64, error)
 }
 
+// Exporter is told of every operation once its batch is written, e.g. to
+// send it as a trace; *tracing.Exporter is one. It is called from Run's
+// goroutine, so it must not block: what it does holds up the next batch.
+type Exporter interface {
+	// Operation is a recorded operation with the id the store gave it (0
+	// if the batch could not be written) and its report (nil for none).
+	Operation(e store.Execution, report json.RawMessage)
+}
+
 // Options tunes a Recorder; the zero value is production's.
 type Options struct {
 	// Queue is how many operations may wait to be written (default
@@ -40,6 +50,9 @@ type Options struct {
 	// per operation.
 	Linger time.Duration
 	Logger *slog.Logger
+	// Exporter, if not nil, is told of each operation after its batch is
+	// written, whether or not the write succeeded.
+	Exporter Exporter
 }
 
 // Recorder queues operations and writes them in batches. It is safe for
@@ -141,14 +154,32 @@ func (r *Recorder) drain(batch []store.ExecutionRecord) []store.ExecutionRecord 
 	return batch
 }
 
-// write stores a batch; a failure is logged (the operations are lost:
-// the work they describe is done either way).
+// write stores a batch, then hands it to the exporter; a failure is
+// logged (the operations are lost to the log: the work they describe is
+// done either way).
 func (r *Recorder) write(batch []store.ExecutionRecord) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := r.sink.RecordExecutions(ctx, batch); err != nil {
+	ids, err := r.sink.RecordExecutions(ctx, batch)
+	if err != nil {
 		r.opts.Logger.Error("record operations", "count", len(batch), "err", err)
+	} else {
+		r.written.Add(int64(len(batch)))
+	}
+	r.export(batch, ids)
+}
+
+// export tells the exporter, if any, of a batch's operations, with the ids
+// the sink gave them.
+func (r *Recorder) export(batch []store.ExecutionRecord, ids []uint64) {
+	if r.opts.Exporter == nil {
 		return
 	}
-	r.written.Add(int64(len(batch)))
+	for i, rec := range batch {
+		rec.Execution.ID = 0
+		if i < len(ids) {
+			rec.Execution.ID = ids[i]
+		}
+		r.opts.Exporter.Operation(rec.Execution, rec.Report)
+	}
 }

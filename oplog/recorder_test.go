@@ -3,7 +3,9 @@ package oplog
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -84,6 +86,82 @@ func TestRecorderDropsWhenFull(t *testing.T) {
 	}
 	if _, err := New(nil, Options{}); err == nil {
 		t.Fatal("a recorder without a sink")
+	}
+}
+
+// exported collects what a Recorder hands its exporter.
+type exported struct {
+	mu  sync.Mutex
+	ops []store.Execution
+	raw []json.RawMessage
+}
+
+func (x *exported) Operation(e store.Execution, report json.RawMessage) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.ops, x.raw = append(x.ops, e), append(x.raw, report)
+}
+
+// failingSink refuses every batch.
+type failingSink struct{}
+
+func (failingSink) RecordExecutions(context.Context, []store.ExecutionRecord) ([]uint64, error) {
+	return nil, errors.New("disk full")
+}
+
+// TestRecorderExports hands every operation to the exporter after its
+// batch is written, with the id the store gave it and its report; a
+// batch the store refused is exported too, without ids.
+func TestRecorderExports(t *testing.T) {
+	st := openStore(t)
+	for _, tc := range []struct {
+		name string
+		sink Sink
+		ids  bool
+	}{
+		{"stored", st, true},
+		{"refused", failingSink{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := &exported{}
+			r, err := New(tc.sink, Options{MaxBatch: 8, Exporter: x, Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- r.Run(ctx) }()
+			for i := range 20 {
+				r.Record(proxyCall(i), json.RawMessage(fmt.Sprintf(`{"n":%d}`, i)))
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if len(x.ops) != 20 {
+				t.Fatalf("%d operations exported, want 20", len(x.ops))
+			}
+			seen := map[uint64]bool{}
+			for i, e := range x.ops {
+				if string(x.raw[i]) != fmt.Sprintf(`{"n":%d}`, i) || e.ConnectionID != proxyCall(i).ConnectionID {
+					t.Fatalf("operation %d exported as %+v %s", i, e, x.raw[i])
+				}
+				if !tc.ids {
+					if e.ID != 0 {
+						t.Fatalf("operation %d has id %d without a write", i, e.ID)
+					}
+					continue
+				}
+				if e.ID == 0 || seen[e.ID] {
+					t.Fatalf("operation %d: id %d", i, e.ID)
+				}
+				seen[e.ID] = true
+				stored, report, err := st.Execution(context.Background(), e.ID)
+				if err != nil || stored.Function != e.Function || string(report) != string(x.raw[i]) {
+					t.Fatalf("id %d is %+v %s (%v)", e.ID, stored, report, err)
+				}
+			}
+		})
 	}
 }
 

@@ -8,9 +8,16 @@ import (
 )
 
 // authenticate lets a request through when it carries the secret key as a
-// bearer token.
+// bearer token, or comes from the dashboard: a session cookie and the
+// dashboard's header (ui.go).
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
+	if h == "" && c.Get(uiHeader) != "" {
+		if !s.signedIn(c) {
+			return errorf(http.StatusUnauthorized, "session_expired", "the dashboard session is missing or has expired: sign in again at /ui/login")
+		}
+		return c.Next()
+	}
 	if h == "" {
 		return errorf(http.StatusUnauthorized, "missing_auth_header", "authentication needed: send Authorization: Bearer <secret key>")
 	}

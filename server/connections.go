@@ -201,12 +201,9 @@ func (s *Server) listConnections(c *fiber.Ctx) error {
 	if id := c.Query("connectionId"); id != "" {
 		q.Search = id
 	}
-	if l := c.Query("limit"); l != "" {
-		n, err := parseLimit(l)
-		if err != nil {
-			return err
-		}
-		q.Limit = n
+	var err error
+	if q.Limit, err = limitParam(c, 0, 100_000); err != nil {
+		return err
 	}
 	list, err := s.cfg.Store.ListConnections(c.UserContext(), q)
 	if err != nil {
@@ -228,20 +225,6 @@ func (s *Server) listConnections(c *fiber.Ctx) error {
 		})
 	}
 	return c.JSON(fiber.Map{"connections": out})
-}
-
-func parseLimit(s string) (int, error) {
-	n := 0
-	for _, r := range s {
-		if r < '0' || r > '9' || n > 100000 {
-			return 0, badRequest("limit %q: want a whole number from 1 to 100000", s)
-		}
-		n = n*10 + int(r-'0')
-	}
-	if n < 1 {
-		return 0, badRequest("limit %q: want a whole number from 1 to 100000", s)
-	}
-	return n, nil
 }
 
 func (s *Server) patchConnection(c *fiber.Ctx) error {

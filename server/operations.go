@@ -61,7 +61,7 @@ func (s *Server) operationsQuery(c *fiber.Ctx, cursorParam, what string) (store.
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
 		return q, badRequest("from %s is not before to %s", c.Query("from"), c.Query("to"))
 	}
-	if q.Limit, err = operationsLimit(c); err != nil {
+	if q.Limit, err = limitParam(c, 100, 1000); err != nil {
 		return q, err
 	}
 	if v := c.Query(cursorParam); v != "" {
@@ -115,7 +115,7 @@ func (s *Server) operation(c *fiber.Ctx) (store.Execution, error) {
 // operation's log lines and upstream calls in time order, paged with
 // limit (1–1000, default 100) and cursor.
 func (s *Server) operationMessages(c *fiber.Ctx) error {
-	limit, err := operationsLimit(c)
+	limit, err := limitParam(c, 100, 1000)
 	if err != nil {
 		return err
 	}
@@ -142,19 +142,6 @@ func (s *Server) operationID(c *fiber.Ctx) (uint64, error) {
 		return 0, badRequest("operation id %q is not a positive number", raw)
 	}
 	return id, nil
-}
-
-// operationsLimit is the limit parameter: 1–1000, default 100.
-func operationsLimit(c *fiber.Ctx) (int, error) {
-	v := c.Query("limit")
-	if v == "" {
-		return 100, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 1000 {
-		return 0, badRequest("limit %q is not a number from 1 to 1000", v)
-	}
-	return n, nil
 }
 
 // queryTime is an RFC 3339 time parameter; zero when absent.

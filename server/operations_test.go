@@ -143,7 +143,7 @@ func TestOperationsAPIBadInput(t *testing.T) {
 		{"unknown status", "/logs/operations?status=done", 400, `status "done" is not one of running, success, failed`},
 		{"malformed cursor", "/logs/operations?cursor=abc", 400, `malformed cursor "abc"`},
 		{"zero cursor", "/logs/operations?cursor=0", 400, `malformed cursor "0"`},
-		{"limit zero", "/logs/operations?limit=0", 400, `limit "0" is not a number from 1 to 1000`},
+		{"limit zero", "/logs/operations?limit=0", 400, `limit "0": want a whole number from 1 to 1000`},
 		{"limit too large", "/logs/operations?limit=1001", 400, `limit "1001"`},
 		{"limit not a number", "/logs/operations?limit=ten", 400, `limit "ten"`},
 		{"malformed id", "/logs/operations/abc", 400, `operation id "abc" is not a positive number`},

@@ -12,12 +12,17 @@ import (
 
 // startOperationsLog starts the recorder of the operations that happen on
 // request paths (proxy calls, actions, auth events); Shutdown writes what
-// is queued. Syncs and webhook handlers record their runs themselves.
+// is queued. Syncs and webhook handlers record their runs themselves. The
+// tracer, if any, exports what is recorded.
 func (s *Server) startOperationsLog() error {
 	if s.cfg.DisableOperationsLog {
 		return nil
 	}
-	r, err := oplog.New(s.cfg.Store, oplog.Options{Logger: s.log})
+	opts := oplog.Options{Logger: s.log}
+	if s.cfg.Tracer != nil { // a nil *Exporter in the interface would not be nil
+		opts.Exporter = s.cfg.Tracer
+	}
+	r, err := oplog.New(s.cfg.Store, opts)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,8 @@ func parseRecordsQuery(c *fiber.Ctx) (recordsRequest, error) {
 	q := &req.query
 	q.Cursor = c.Query("cursor")
 	var err error
-	if v := c.Query("limit"); v != "" {
-		if q.Limit, err = parseRecordsLimit("limit", v); err != nil {
-			return req, err
-		}
+	if q.Limit, err = limitParam(c, 0, store.MaxListLimit); err != nil {
+		return req, err
 	}
 	if v := c.Query("modified_after"); v != "" {
 		if q.ModifiedAfter, err = parseModifiedAfter(v); err != nil {
@@ -61,13 +59,24 @@ func parseIDs(values [][]byte) ([]string, error) {
 	return ids, nil
 }
 
-// parseRecordsLimit reads a page or batch size of 1 to 10,000.
-func parseRecordsLimit(name, v string) (int, error) {
+// parseLimit reads a page or batch size of 1 to max from the parameter
+// name.
+func parseLimit(name, v string, max int) (int, error) {
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > store.MaxListLimit {
-		return 0, badRequest("%s %q: want a whole number from 1 to %d", name, truncateRunes(v, 32), store.MaxListLimit)
+	if err != nil || n < 1 || n > max {
+		return 0, badRequest("%s %q: want a whole number from 1 to %d", name, truncateRunes(v, 32), max)
 	}
 	return n, nil
+}
+
+// limitParam is the limit query parameter: def when absent, else 1 to
+// max.
+func limitParam(c *fiber.Ctx, def, max int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
+	}
+	return parseLimit("limit", v, max)
 }
 
 // parseModifiedAfter reads an RFC 3339 time, with or without fractional

@@ -60,9 +60,9 @@ func TestParseFilter(t *testing.T) {
 
 func TestParseRecordsLimit(t *testing.T) {
 	for in, want := range map[string]int{"1": 1, "100": 100, "10000": 10000, "0": 0, "10001": 0, "-5": 0, "1e3": 0, "abc": 0, " 5": 0} {
-		got, err := parseRecordsLimit("limit", in)
+		got, err := parseLimit("limit", in, store.MaxListLimit)
 		if got != want || (err == nil) != (want != 0) {
-			t.Errorf("parseRecordsLimit(%q) = %d, %v; want %d", in, got, err, want)
+			t.Errorf("parseLimit(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 }

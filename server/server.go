@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"github.com/ferryhq/ferry/host"
 	"github.com/ferryhq/ferry/hostfns"
@@ -21,6 +22,7 @@ import (
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 	"github.com/ferryhq/ferry/syncs"
+	"github.com/ferryhq/ferry/tracing"
 	"github.com/ferryhq/ferry/webhooks"
 )
 
@@ -76,6 +78,10 @@ type Config struct {
 	// PublicMetrics serves GET /metrics without the secret key, for a
 	// scraper on a trusted network.
 	PublicMetrics bool
+	// Tracer exports every operation the log records (proxy calls,
+	// actions, auth events, sync runs, webhook handlers) as OpenTelemetry
+	// traces; nil: none are. The caller shuts it down after the server.
+	Tracer *tracing.Exporter
 }
 
 // SyncOptions tunes how the server runs syncs.
@@ -120,6 +126,8 @@ type Server struct {
 	// log (oplog.go); nil when disabled. stopOps flushes it.
 	ops     *oplog.Recorder
 	stopOps func()
+	// sessions are the dashboard's signed-in browsers (ui.go).
+	sessions *session.Store
 }
 
 // New validates cfg and builds the server's routes.
@@ -153,7 +161,7 @@ func New(cfg Config) (*Server, error) {
 	tr := netguard.NewTransport(policy, nil)
 	tr.MaxIdleConnsPerHost = 32
 	client := &http.Client{Transport: tr}
-	s := &Server{cfg: cfg, log: cfg.Logger, client: client, http: hostfns.NewHTTP(hostfns.HTTPOptions{Client: client})}
+	s := &Server{cfg: cfg, log: cfg.Logger, client: client, http: hostfns.NewHTTP(hostfns.HTTPOptions{Client: client}), sessions: newSessions()}
 	s.app = fiber.New(fiber.Config{
 		AppName: "ferry",
 		// Bodies past this are streamed, not read before the handler runs:
@@ -192,6 +200,7 @@ func (s *Server) routes() {
 	s.oauthRoutes(s.app) // before the secret-key group: the connect flow's routes are public
 	// Also before it: providers authenticate webhooks by their signature.
 	s.webhookInRoutes(s.app)
+	s.uiRoutes(s.app) // the dashboard signs in with its own page
 	if s.cfg.PublicMetrics {
 		s.metricsRoute(s.app)
 	}
@@ -223,6 +232,7 @@ func (s *Server) routes() {
 	s.syncRoutes(api)
 	s.recordRoutes(api)
 	s.webhookRoutes(api)
+	s.uiAPIRoutes(api)
 }
 
 // Serve answers requests on ln until Shutdown.

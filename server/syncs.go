@@ -52,6 +52,9 @@ func (s *Server) newSyncEngine() (*syncs.Engine, error) {
 	if s.cfg.Metrics != nil { // a nil *Metrics in the interface would not be nil
 		cfg.Metrics = s.cfg.Metrics
 	}
+	if s.cfg.Tracer != nil {
+		cfg.Exporter = s.cfg.Tracer
+	}
 	return syncs.New(cfg)
 }
 

@@ -128,12 +128,9 @@ func (s *Server) listDeliveries(c *fiber.Ctx) error {
 		ConnectionID:      c.Query("connection_id"),
 		Cursor:            c.Query("cursor"),
 	}
-	if l := c.Query("limit"); l != "" {
-		n, err := parseLimit(l)
-		if err != nil {
-			return err
-		}
-		q.Limit = n
+	var err error
+	if q.Limit, err = limitParam(c, 0, 100_000); err != nil {
+		return err
 	}
 	page, err := s.cfg.Outbox.Deliveries(c.UserContext(), q)
 	if err != nil {

@@ -95,7 +95,7 @@ func (s *Server) listInbox(c *fiber.Ctx) error {
 		Cursor:       c.Query("cursor"),
 	}
 	var err error
-	if q.Limit, err = queryLimit(c); err != nil {
+	if q.Limit, err = limitParam(c, 0, store.MaxInboxLimit); err != nil {
 		return err
 	}
 	page, err := s.cfg.Store.ListInbox(c.UserContext(), q)
@@ -136,7 +136,7 @@ func (s *Server) listRejectedWebhooks(c *fiber.Ctx) error {
 		Cursor:      c.Query("cursor"),
 	}
 	var err error
-	if q.Limit, err = queryLimit(c); err != nil {
+	if q.Limit, err = limitParam(c, 0, store.MaxInboxLimit); err != nil {
 		return err
 	}
 	page, err := s.cfg.Store.ListRejectedWebhooks(c.UserContext(), q)
@@ -151,22 +151,6 @@ func (s *Server) listRejectedWebhooks(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(fiber.Map{"rejected": views, "next_cursor": cursorOrNil(page.NextCursor)})
-}
-
-// queryLimit is the limit query parameter (0 when absent).
-func queryLimit(c *fiber.Ctx) (int, error) {
-	l := c.Query("limit")
-	if l == "" {
-		return 0, nil
-	}
-	n, err := parseLimit(l)
-	if err != nil {
-		return 0, err
-	}
-	if n > store.MaxInboxLimit {
-		return 0, badRequest("limit %d: want 1 to %d", n, store.MaxInboxLimit)
-	}
-	return n, nil
 }
 
 func cursorOrNil(cursor string) *string {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -124,6 +123,9 @@ type ConnectionQuery struct {
 	ProviderConfigKey string // "" = every integration
 	Search            string // "" = all; else connection ids containing it
 	Limit             int    // 0 = no limit
+	// After pages: when set, only connections ordered after it (the last
+	// of the page before) are listed.
+	After *Connection
 }
 
 // ListConnections returns the connections q selects, ordered by
@@ -135,20 +137,27 @@ func (s *Store) ListConnections(ctx context.Context, q ConnectionQuery) ([]Conne
 	if q.Limit < 0 {
 		return nil, fmt.Errorf("list connections: limit %d is negative: %w", q.Limit, ErrInvalidQuery)
 	}
-	prefix := append([]byte(q.Environment), 0)
-	if q.ProviderConfigKey != "" {
-		prefix = append(append(prefix, q.ProviderConfigKey...), 0)
+	prefix := q.prefix()
+	start := prefix
+	if q.After != nil {
+		if err := q.After.validate(); err != nil {
+			return nil, fmt.Errorf("list connections: after: %w", err)
+		}
+		// The first key past After's: After's own key followed by a NUL.
+		if after := append(q.After.bucketKey(), 0); bytes.Compare(after, start) > 0 {
+			start = after
+		}
 	}
 	out := []ConnectionEntry{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketConnections).Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		for k, v := cur.Seek(start); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			if !q.matches(k) {
+				continue
+			}
 			var c ConnectionEntry
 			if err := json.Unmarshal(v, &c); err != nil {
 				return fmt.Errorf("connection %q: decode: %w", k, err)
-			}
-			if q.Search != "" && !strings.Contains(c.ConnectionID, q.Search) {
-				continue
 			}
 			out = append(out, c)
 			if q.Limit > 0 && len(out) == q.Limit {
@@ -158,6 +167,45 @@ func (s *Store) ListConnections(ctx context.Context, q ConnectionQuery) ([]Conne
 		return nil
 	})
 	return out, err
+}
+
+// prefix is what the keys of q's connections start with.
+func (q ConnectionQuery) prefix() []byte {
+	prefix := append([]byte(q.Environment), 0)
+	if q.ProviderConfigKey != "" {
+		prefix = append(append(prefix, q.ProviderConfigKey...), 0)
+	}
+	return prefix
+}
+
+// matches reports whether a connection's key (environment, integration
+// and connection id, NUL-separated) passes q's search.
+func (q ConnectionQuery) matches(key []byte) bool {
+	if q.Search == "" {
+		return true
+	}
+	id := key[bytes.LastIndexByte(key, 0)+1:]
+	return bytes.Contains(id, []byte(q.Search))
+}
+
+// CountConnections counts the connections q selects (its Limit and After
+// aside), from their keys alone.
+func (s *Store) CountConnections(ctx context.Context, q ConnectionQuery) (int, error) {
+	if err := checkKeyPart("environment", q.Environment); err != nil {
+		return 0, fmt.Errorf("count connections: %w", err)
+	}
+	prefix := q.prefix()
+	n := 0
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketConnections).Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			if q.matches(k) {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // DeleteConnection removes a connection and everything kept for it: its

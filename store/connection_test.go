@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -164,5 +165,82 @@ func TestConnections(t *testing.T) {
 	}
 	if _, err := s.ListConnections(ctx, ConnectionQuery{Environment: "dev", Limit: -1}); !errors.Is(err, ErrInvalidQuery) {
 		t.Fatalf("negative limit: %v", err)
+	}
+}
+
+// TestListConnectionsPages walks connections page by page with After and
+// counts them from their keys.
+func TestListConnectionsPages(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	ctx := context.Background()
+	var want []string
+	for _, env := range []string{"dev", "prod"} {
+		for _, pck := range []string{"github", "slack"} {
+			if _, err := s.CreateIntegration(ctx, Integration{Environment: env, UniqueKey: pck, Provider: pck}); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{"a", "b-1", "c", "d-1", "e"} {
+				c := Connection{Environment: env, ProviderConfigKey: pck, ConnectionID: id}
+				if _, _, err := s.PutConnection(ctx, ConnectionEntry{Connection: c, Provider: pck}); err != nil {
+					t.Fatal(err)
+				}
+				if env == "dev" {
+					want = append(want, pck+"/"+id)
+				}
+			}
+		}
+	}
+	for _, size := range []int{1, 2, 3, 10} {
+		var got []string
+		q := ConnectionQuery{Environment: "dev", Limit: size}
+		for page := 0; page < 20; page++ {
+			list, err := s.ListConnections(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range list {
+				got = append(got, c.ProviderConfigKey+"/"+c.ConnectionID)
+			}
+			if len(list) < size {
+				break
+			}
+			q.After = &list[len(list)-1].Connection
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("pages of %d: %v, want %v", size, got, want)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		q    ConnectionQuery
+		list []string
+		n    int
+	}{
+		{"search", ConnectionQuery{Environment: "dev", Search: "-1"}, []string{"b-1", "d-1", "b-1", "d-1"}, 4},
+		{"integration after", ConnectionQuery{Environment: "dev", ProviderConfigKey: "slack", After: &Connection{"dev", "slack", "c"}}, []string{"d-1", "e"}, 5},
+		{"after another integration", ConnectionQuery{Environment: "dev", ProviderConfigKey: "slack", After: &Connection{"dev", "github", "z"}}, []string{"a", "b-1", "c", "d-1", "e"}, 5},
+		{"after the last", ConnectionQuery{Environment: "dev", After: &Connection{"dev", "slack", "e"}}, nil, 10},
+		{"after another environment", ConnectionQuery{Environment: "dev", ProviderConfigKey: "github", After: &Connection{"aaa", "github", "x"}}, []string{"a", "b-1", "c", "d-1", "e"}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			list, err := s.ListConnections(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, c := range list {
+				ids = append(ids, c.ConnectionID)
+			}
+			if !slices.Equal(ids, tc.list) {
+				t.Errorf("list: %v, want %v", ids, tc.list)
+			}
+			if n, err := s.CountConnections(ctx, tc.q); err != nil || n != tc.n {
+				t.Errorf("count: %d (%v), want %d", n, err, tc.n)
+			}
+		})
+	}
+	if _, err := s.ListConnections(ctx, ConnectionQuery{Environment: "dev", After: &Connection{"dev", "", "x"}}); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("malformed after: %v", err)
 	}
 }

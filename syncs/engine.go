@@ -2,6 +2,7 @@ package syncs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,6 +57,15 @@ type Observer interface {
 	UpstreamCall(source, integration string, status int)
 }
 
+// Exporter is told of every run once it is recorded as finished, e.g. to
+// send it as a trace; *tracing.Exporter is one. It is called from the
+// runs' goroutines: it must be safe for concurrent use and must not block.
+type Exporter interface {
+	// Operation is a finished run (an execution of type sync or webhook)
+	// and its report (nil for none).
+	Operation(e store.Execution, report json.RawMessage)
+}
+
 // Config configures an Engine; Store, Functions, Targets and HTTP are
 // required.
 type Config struct {
@@ -65,6 +75,7 @@ type Config struct {
 	HTTP        *hostfns.HTTP
 	Webhooks    Webhooks // nil: runs send no webhooks
 	Metrics     Observer // nil: runs are not observed
+	Exporter    Exporter // nil: runs are not exported
 	Environment string   // default "dev"
 	Logger      *slog.Logger
 	// MaxConcurrentRuns bounds the syncs running at once (default 4 per

@@ -186,7 +186,19 @@ func (r *run) record(ctx context.Context, runErr error) (store.Execution, error)
 	if err != nil {
 		return e, err
 	}
-	return e, r.e.cfg.Store.FinishExecution(ctx, e, raw)
+	if err := r.e.cfg.Store.FinishExecution(ctx, e, raw); err != nil {
+		return e, err
+	}
+	r.e.export(e, raw)
+	return e, nil
+}
+
+// export tells the engine's exporter, if any, of a run recorded as
+// finished.
+func (e *Engine) export(exec store.Execution, report json.RawMessage) {
+	if e.cfg.Exporter != nil {
+		e.cfg.Exporter.Operation(exec, report)
+	}
 }
 
 // observe tells the engine's observer, if any, how the run ended and of
@@ -234,7 +246,9 @@ func (e *Engine) interrupted(ctx context.Context, st store.SyncState) error {
 	exec, _, err := e.cfg.Store.Execution(ctx, st.Running)
 	if err == nil {
 		exec.Status, exec.EndedAt, exec.Error = store.ExecutionFailed, time.Now().UTC(), rerr
-		err = e.cfg.Store.FinishExecution(ctx, exec, nil)
+		if err = e.cfg.Store.FinishExecution(ctx, exec, nil); err == nil {
+			e.export(exec, nil)
+		}
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err

@@ -55,6 +55,30 @@ func (e *Engine) Status(ctx context.Context, sel Selection) ([]Status, error) {
 }
 
 func (e *Engine) status(ctx context.Context, t target) (Status, error) {
+	s, err := e.summary(ctx, t)
+	if err != nil {
+		return Status{}, err
+	}
+	for _, model := range t.info.Models {
+		n, err := e.cfg.Store.CountRecords(ctx, store.ModelKey{Connection: t.key.Connection, Model: model})
+		if err != nil {
+			return Status{}, err
+		}
+		s.RecordCount[model] = n
+	}
+	cp, err := e.cfg.Store.Checkpoint(ctx, store.CheckpointKey{Connection: t.key.Connection, Function: t.key.Sync})
+	if err != nil {
+		return Status{}, err
+	}
+	if len(cp) > 0 {
+		s.Checkpoint = cp
+	}
+	return s, nil
+}
+
+// summary is a sync's status from its state and schedule alone: no
+// record counts, no checkpoint.
+func (e *Engine) summary(ctx context.Context, t target) (Status, error) {
 	st, err := e.cfg.Store.SyncState(ctx, t.key)
 	if err != nil {
 		return Status{}, err
@@ -86,19 +110,27 @@ func (e *Engine) status(ctx context.Context, t target) (Status, error) {
 	if next := e.next(t.key); !next.IsZero() {
 		s.NextScheduledSyncAt = &next
 	}
-	for _, model := range t.info.Models {
-		n, err := e.cfg.Store.CountRecords(ctx, store.ModelKey{Connection: t.key.Connection, Model: model})
-		if err != nil {
-			return Status{}, err
-		}
-		s.RecordCount[model] = n
-	}
-	cp, err := e.cfg.Store.Checkpoint(ctx, store.CheckpointKey{Connection: t.key.Connection, Function: t.key.Sync})
-	if err != nil {
-		return Status{}, err
-	}
-	if len(cp) > 0 {
-		s.Checkpoint = cp
-	}
 	return s, nil
+}
+
+// Overview reports every deployed sync of each connection, in order, as
+// Status does but without record counts or checkpoints: cheap enough to
+// list a page of many connections.
+func (e *Engine) Overview(ctx context.Context, conns []store.Connection) ([][]Status, error) {
+	deployed, err := e.deployedSyncs(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]Status, len(conns))
+	for i, c := range conns {
+		out[i] = make([]Status, 0, len(deployed[c.ProviderConfigKey]))
+		for _, info := range deployed[c.ProviderConfigKey] {
+			s, err := e.summary(ctx, target{info: info, key: store.SyncKey{Connection: c, Sync: info.Name}})
+			if err != nil {
+				return nil, err
+			}
+			out[i] = append(out[i], s)
+		}
+	}
+	return out, nil
 }

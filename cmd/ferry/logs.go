@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,6 +48,8 @@ type executionReport struct {
 		Err      string        `json:"error"`
 		Attempt  int           `json:"attempt"`
 		Duration time.Duration `json:"duration"`
+		// RequestHeaders come with secret values redacted by the server.
+		RequestHeaders map[string]string `json:"requestHeaders"`
 	} `json:"calls"`
 }
 
@@ -238,6 +241,12 @@ func showExecution(cmd *cobra.Command, o logsOptions, id string) error {
 			result = c.Err
 		}
 		fmt.Fprintf(out, "  %s %s → %s (%s, attempt %d)\n", c.Method, c.URL, result, c.Duration.Round(time.Microsecond), c.Attempt+1)
+		if c.Status == 0 || c.Status >= 400 {
+			// A failed call's request, to debug it (secrets are redacted).
+			for _, name := range slices.Sorted(maps.Keys(c.RequestHeaders)) {
+				fmt.Fprintf(out, "      %s: %s\n", name, c.RequestHeaders[name])
+			}
+		}
 	}
 	return nil
 }

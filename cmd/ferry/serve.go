@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/server"
 	"github.com/ferryhq/ferry/store"
+	"github.com/ferryhq/ferry/tracing"
 	"github.com/ferryhq/ferry/vault"
 )
 
@@ -35,10 +37,16 @@ type serveOptions struct {
 	webhookSigningKey    string
 	dedupeWindow         time.Duration
 	logRetention         time.Duration
+	otlpEndpoint         string
+	otlpHeaders          []string // key=value each
 }
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown.
 const shutdownGrace = 30 * time.Second
+
+// tracingGrace is how long the spans still queued get to be sent on
+// shutdown.
+const tracingGrace = 10 * time.Second
 
 func newServeCommand() *cobra.Command {
 	o := serveOptions{
@@ -49,6 +57,7 @@ func newServeCommand() *cobra.Command {
 		functions:            os.Getenv("FERRY_FUNCTIONS"),
 		webhookURL:           os.Getenv("FERRY_WEBHOOK_URL"),
 		webhookSigningKey:    os.Getenv("FERRY_WEBHOOK_SIGNING_KEY"),
+		otlpEndpoint:         firstEnv("FERRY_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
 		dedupeWindow:         store.DefaultDedupeWindow,
 		logRetention:         15 * 24 * time.Hour,
 		allowPrivateNetworks: envBool("FERRY_ALLOW_PRIVATE_NETWORKS"),
@@ -85,6 +94,10 @@ SIGINT or SIGTERM stop the server after the requests in flight finish.`,
 		"let outgoing calls reach loopback and private addresses, for local development (env FERRY_ALLOW_PRIVATE_NETWORKS)")
 	f.BoolVar(&o.publicMetrics, "public-metrics", o.publicMetrics,
 		"serve GET /metrics (Prometheus) without the secret key, for a scraper on a trusted network (env FERRY_PUBLIC_METRICS)")
+	f.StringVar(&o.otlpEndpoint, "otlp-endpoint", o.otlpEndpoint,
+		"export operations as OpenTelemetry traces to this OTLP/HTTP collector, e.g. http://collector:4318 (\"/v1/traces\" is appended unless the path ends with it) (env FERRY_OTLP_ENDPOINT, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; default: no traces)")
+	f.StringArrayVar(&o.otlpHeaders, "otlp-header", nil,
+		"a header sent with every trace export, key=value; repeatable (env FERRY_OTLP_HEADERS, else OTEL_EXPORTER_OTLP_TRACES_HEADERS or OTEL_EXPORTER_OTLP_HEADERS: k=v,k2=v2 with values percent-encoded)")
 	return cmd
 }
 
@@ -100,6 +113,24 @@ func envOr(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// firstEnv is the value of the first of the variables that is set; ""
+// for none.
+func firstEnv(names ...string) string {
+	_, v := firstEnvNamed(names...)
+	return v
+}
+
+// firstEnvNamed is the first of the variables that is set: its name and
+// value.
+func firstEnvNamed(names ...string) (string, string) {
+	for _, name := range names {
+		if v := os.Getenv(name); v != "" {
+			return name, v
+		}
+	}
+	return "", ""
 }
 
 func serve(cmd *cobra.Command, o serveOptions) error {
@@ -123,6 +154,17 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 	if o.dedupeWindow <= 0 {
 		return usageError(fmt.Errorf("--webhook-dedupe-window %v: it must be positive", o.dedupeWindow))
 	}
+	tracer, err := startTracing(cmd, o)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), tracingGrace)
+		defer cancel()
+		if err := tracer.Shutdown(ctx); err != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "ferry: %v\n", err)
+		}
+	}()
 	catalog := providers.Builtin()
 	if o.providers != "" {
 		over, err := providers.LoadFile(o.providers)
@@ -178,6 +220,7 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		Syncs:                server.SyncOptions{LogRetention: o.logRetention},
 		Metrics:              m,
 		PublicMetrics:        o.publicMetrics,
+		Tracer:               tracer,
 	})
 	if err != nil {
 		return err
@@ -199,6 +242,7 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		fmt.Fprintf(out, "secret key (shown once, stored hashed under %s): %s\n", o.data, generated)
 	}
 	fmt.Fprintf(out, "ferry listening on http://%s (data in %s, %d providers)\n", ln.Addr(), o.data, catalog.Len())
+	fmt.Fprintf(out, "dashboard: http://%s/ui/ (sign in with the secret key)\n", ln.Addr())
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -216,6 +260,53 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 		return err
 	}
 	return <-served
+}
+
+// startTracing builds the exporter of traces the flags ask for; nil
+// (which exports nothing) without an endpoint. The caller shuts it down.
+func startTracing(cmd *cobra.Command, o serveOptions) (*tracing.Exporter, error) {
+	if o.otlpEndpoint == "" {
+		if cmd.Flags().Changed("otlp-header") || os.Getenv("FERRY_OTLP_HEADERS") != "" {
+			return nil, usageError(errors.New("--otlp-header (FERRY_OTLP_HEADERS) without --otlp-endpoint (FERRY_OTLP_ENDPOINT): no collector to send them to"))
+		}
+		return nil, nil
+	}
+	headers, err := otlpHeaders(cmd, o)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	x, err := tracing.New(tracing.Config{Endpoint: o.otlpEndpoint, Headers: headers, ServiceVersion: version})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "exporting traces to %s\n", o.otlpEndpoint)
+	return x, nil
+}
+
+// otlpHeaders are the headers of trace exports: the --otlp-header flags
+// (values as given), else the first of FERRY_OTLP_HEADERS,
+// OTEL_EXPORTER_OTLP_TRACES_HEADERS and OTEL_EXPORTER_OTLP_HEADERS (the
+// OpenTelemetry format). Errors name a header by its place, not its text:
+// it may hold a secret.
+func otlpHeaders(cmd *cobra.Command, o serveOptions) (map[string]string, error) {
+	if cmd.Flags().Changed("otlp-header") {
+		headers := make(map[string]string, len(o.otlpHeaders))
+		for i, kv := range o.otlpHeaders {
+			k, v, ok := strings.Cut(kv, "=")
+			k = strings.TrimSpace(k)
+			if !ok || k == "" {
+				return nil, fmt.Errorf("--otlp-header %d: want key=value", i+1)
+			}
+			headers[k] = strings.TrimSpace(v)
+		}
+		return headers, nil
+	}
+	name, list := firstEnvNamed("FERRY_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS")
+	headers, err := tracing.ParseHeaders(list)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return headers, nil
 }
 
 // deployAtStart compiles the functions under dir and deploys them, each

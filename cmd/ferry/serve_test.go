@@ -2,10 +2,12 @@ package main_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -16,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ferryhq/ferry/tracing/tracingtest"
 )
 
 const testSecretKey = "ferry_sk_test_0123456789abcdefghijklmnopqrstuv"
@@ -350,5 +354,77 @@ func TestServeBadWebhookDedupeWindow(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v %v: exit %d, %q", tc.env, tc.args, code, errOut)
 		}
+	}
+}
+
+// TestServeBadTracingConfig refuses a collector endpoint that is not an
+// http(s) URL and headers that are not key=value, from the flags or the
+// environment, at startup; headers never show in the message.
+func TestServeBadTracingConfig(t *testing.T) {
+	const ep = "http://127.0.0.1:4318"
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"endpoint flag", nil, []string{"--otlp-endpoint", "collector:4318"}, `endpoint "collector:4318": want an http:// or https:// URL`},
+		{"endpoint env", []string{"FERRY_OTLP_ENDPOINT=ftp://collector"}, nil, `endpoint "ftp://collector": want an http:// or https:// URL`},
+		{"standard endpoint env", []string{"OTEL_EXPORTER_OTLP_ENDPOINT=localhost:4318"}, nil, `endpoint "localhost:4318"`},
+		{"header flag", nil, []string{"--otlp-endpoint", ep, "--otlp-header", "a=1", "--otlp-header", "Authorization Bearer xyz"}, "--otlp-header 2: want key=value"},
+		{"header name", nil, []string{"--otlp-endpoint", ep, "--otlp-header", "bad name=xyz"}, `header "bad name": not a valid header name`},
+		{"headers env", []string{"FERRY_OTLP_HEADERS=a=1,Authorization xyz"}, []string{"--otlp-endpoint", ep}, "FERRY_OTLP_HEADERS: header 2: want key=value"},
+		{"standard headers env", []string{"FERRY_OTLP_ENDPOINT=" + ep, "OTEL_EXPORTER_OTLP_HEADERS=xyz"}, nil, "OTEL_EXPORTER_OTLP_HEADERS: header 1: want key=value"},
+		{"headers without an endpoint", nil, []string{"--otlp-header", "a=xyz"}, "--otlp-header (FERRY_OTLP_HEADERS) without --otlp-endpoint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := ferryEnv(t, tc.env, append([]string{"serve", "--data", t.TempDir()}, tc.args...)...)
+			if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "xyz") {
+				t.Errorf("exit %d, %q; want 2 and %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
+
+// TestServeExportsTraces runs the binary with a collector and a header:
+// a proxy call is exported as a span when the server stops (before the
+// batch would have been sent), with the header, and without the
+// connection's token.
+func TestServeExportsTraces(t *testing.T) {
+	rcv := tracingtest.NewReceiver(t)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) }))
+	defer up.Close()
+	dir := t.TempDir()
+	catalog := filepath.Join(dir, "providers.yaml")
+	if err := os.WriteFile(catalog, []byte("local-api:\n    auth_mode: OAUTH2\n    proxy:\n        base_url: ${connectionConfig.base_url}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServerArgs(t, filepath.Join(dir, "data"), []string{"--otlp-endpoint", rcv.URL, "--otlp-header", "Authorization=Bearer collector-key"},
+		"FERRY_SECRET_KEY="+testSecretKey, "FERRY_ALLOW_PRIVATE_NETWORKS=1", "FERRY_PROVIDERS="+catalog)
+	k := testSecretKey
+	if status, v := s.call("POST", "/integrations", k, `{"unique_key":"local","provider":"local-api"}`); status != 200 {
+		t.Fatalf("create integration: %d %v", status, v)
+	}
+	if status, v := s.call("POST", "/connections", k, `{"provider_config_key":"local","connection_id":"u1",
+		"credentials":{"type":"OAUTH2","access_token":"trace-token-s3cret"},"connection_config":{"base_url":"`+up.URL+`"}}`); status != 201 {
+		t.Fatalf("create connection: %d %v", status, v)
+	}
+	if status, v := s.call("GET", "/proxy/items", k, "", "Connection-Id", "u1", "Provider-Config-Key", "local"); status != 200 {
+		t.Fatalf("proxy: %d %v", status, v)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-s.done; err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, s.out)
+	}
+
+	span, ok := tracingtest.Find(rcv.Spans(), "proxy GET /items")
+	if !ok || span.Attributes["ferry.connection_id"] != "u1" || span.Attributes["ferry.integration"] != "local" || span.Resource["service.name"] != "ferry" {
+		t.Fatalf("proxy span: %+v (of %d)\n%s", span, len(rcv.Spans()), s.out)
+	}
+	if h := rcv.Headers(); h[0].Get("Authorization") != "Bearer collector-key" {
+		t.Errorf("export headers: %v", h)
+	}
+	if bytes.Contains(rcv.Received(), []byte("trace-token-s3cret")) {
+		t.Error("the connection's token left ferry")
 	}
 }

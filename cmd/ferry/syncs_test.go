@@ -398,3 +398,47 @@ func TestServeSyncResumesAfterKill(t *testing.T) {
 		t.Fatalf("webhooks: %v", hooks)
 	}
 }
+
+// TestLogsFindAFailingSyncsUpstream500 is issue 7's acceptance from the
+// command line: a sync whose upstream answers 500 is listed by ferry logs
+// --status failed, and ferry logs <id> shows the call, its 500 and its
+// request's headers, with the credential redacted.
+func TestLogsFindAFailingSyncsUpstream500(t *testing.T) {
+	const secret = "ghp_cliLogsSecret9876"
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"down"}`, http.StatusInternalServerError)
+	}))
+	t.Cleanup(down.Close)
+	s := startServer(t, t.TempDir(), "FERRY_SECRET_KEY="+testSecretKey, "FERRY_ALLOW_PRIVATE_NETWORKS=1")
+	k := testSecretKey
+	if st, v := s.call("POST", "/integrations", k, `{"unique_key":"demo","provider":"github-pat"}`); st != 200 {
+		t.Fatalf("create integration: %d %v", st, v)
+	}
+	if st, v := s.call("POST", "/connections", k, `{"provider_config_key":"demo","connection_id":"conn-1",
+		"credentials":{"type":"API_KEY","apiKey":"`+secret+`"},"metadata":{"base_url":"`+down.URL+`"}}`); st != 201 {
+		t.Fatalf("create connection: %d %v", st, v)
+	}
+	if stdout, stderr, ok := ferry(t, "deploy", filepath.Join(syncProject(t, s), "demo"), "--host", s.url, "--secret-key", k); !ok {
+		t.Fatalf("deploy: %s\n%s", stdout, stderr)
+	}
+	if runs := s.waitRuns(t, 1); runs[0]["status"] != "failed" {
+		t.Fatalf("run: %v", runs[0])
+	}
+
+	cli := []string{"--host", s.url, "--secret-key", k}
+	out, errOut, ok := ferry(t, append([]string{"logs", "--status", "failed"}, cli...)...)
+	if !ok || !strings.Contains(out, "failed") || !strings.Contains(out, "demo/conn-1  sync tickets") {
+		t.Fatalf("ferry logs --status failed: %s\n%s", out, errOut)
+	}
+	id := strings.TrimPrefix(strings.Fields(out)[2], "#")
+	out, errOut, ok = ferry(t, append([]string{"logs", id}, cli...)...)
+	if !ok || !strings.Contains(out, "GET "+down.URL+"/tickets?page=1 → 500") || !strings.Contains(out, "Authorization: REDACTED") {
+		t.Fatalf("ferry logs %s: %s\n%s", id, out, errOut)
+	}
+	if strings.Contains(out, secret) {
+		t.Fatalf("ferry logs %s shows the secret:\n%s", id, out)
+	}
+	if out, errOut, ok := ferry(t, append([]string{"logs", "--status", "broken"}, cli...)...); ok || !strings.Contains(errOut, "broken") {
+		t.Errorf("logs --status broken: %s\n%s", out, errOut)
+	}
+}
