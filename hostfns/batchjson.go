@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // decodeBatch decodes a batch request {"model": …, "records": [...]}.
@@ -38,7 +40,7 @@ func decodeBatchFast(in []byte) (string, []json.RawMessage, bool) {
 	if !ok {
 		return "", nil, false
 	}
-	end := stringEnd(rest, 0)
+	end := syntax.StringEnd(rest, 0)
 	if end < 0 {
 		return "", nil, false
 	}
@@ -92,65 +94,20 @@ func splitArray(b []byte) ([]json.RawMessage, error) {
 	}
 }
 
-// valueEnd returns the index just past the value starting at or after i
-// (leading whitespace allowed) and its trailing whitespace, or -1.
+// valueEnd returns the index of the ',' that ends the element starting at
+// or after i (leading whitespace allowed), len(b) if none does, or -1. An
+// element may hold more than one value ("1 2"): it is left for the store
+// to refuse as the invalid record it is, as for any other.
 func valueEnd(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	if i == len(b) {
+	if i = syntax.SkipSpace(b, i); i == len(b) {
 		return -1
 	}
-	depth := 0
-	for ; i < len(b); i++ {
-		switch c := b[i]; c {
-		case '"':
-			end := stringEnd(b, i)
-			if end < 0 {
-				return -1
-			}
-			i = end - 1
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth < 0 {
-				return -1
-			}
-		case ',':
-			if depth == 0 {
-				return i
-			}
+	for i < len(b) && b[i] != ',' {
+		end := syntax.ValueEnd(b, i)
+		if end < 0 {
+			return -1
 		}
-	}
-	if depth != 0 {
-		return -1
+		i = syntax.SkipSpace(b, end)
 	}
 	return i
 }
-
-// stringEnd returns the index just past the string starting at b[i] == '"',
-// or -1. It jumps from quote to quote (bytes.IndexByte) and takes the
-// first one preceded by an even run of backslashes: records are mostly
-// long strings, which a byte-by-byte loop crawled through.
-func stringEnd(b []byte, i int) int {
-	if i >= len(b) || b[i] != '"' {
-		return -1
-	}
-	for j := i + 1; ; j++ {
-		q := bytes.IndexByte(b[j:], '"')
-		if q < 0 {
-			return -1
-		}
-		j += q
-		escapes := 0
-		for k := j - 1; k > i && b[k] == '\\'; k-- {
-			escapes++
-		}
-		if escapes%2 == 0 {
-			return j + 1
-		}
-	}
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

@@ -3,6 +3,8 @@ package hostfns
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -79,4 +81,29 @@ func FuzzDecodeBatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecodeBatch cuts a batch_save request of 1000 records of about
+// 1 KB, the size the guest packages send, into its records.
+func BenchmarkDecodeBatch(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"model":"Issue","records":[`)
+	for i := range 1000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"id":"issue-%d","number":%d,"state":"open","locked":false,`+
+			`"user":{"login":"octocat","id":583231,"site_admin":false},`+
+			`"labels":[{"name":"bug","color":"d73a4a"},{"name":"p1"}],"title":"a \"quoted\" title",`+
+			`"body":"%s"}`, i, i, strings.Repeat("lorem ipsum ", 70))
+	}
+	sb.WriteString(`]}`)
+	in := []byte(sb.String())
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, records, err := decodeBatch(in); err != nil || len(records) != 1000 {
+			b.Fatal(len(records), err)
+		}
+	}
 }

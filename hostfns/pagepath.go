@@ -61,22 +61,22 @@ func pagePath(doc json.RawMessage, path string) (v json.RawMessage, found bool) 
 // whole (nil if none), in one pass. ok is false when key is absent or obj
 // is malformed.
 func objectMember(obj []byte, key, whole string) (v, wholeValue []byte, ok bool) {
-	i := skipSpace(obj, 1)
+	i := syntax.SkipSpace(obj, 1)
 	if i < len(obj) && obj[i] == '}' {
 		return nil, nil, false
 	}
 	for i < len(obj) {
-		end := stringEnd(obj, i)
+		end := syntax.StringEnd(obj, i)
 		if end < 0 {
 			return nil, nil, false
 		}
 		name := obj[i:end]
-		i = skipSpace(obj, end)
+		i = syntax.SkipSpace(obj, end)
 		if i >= len(obj) || obj[i] != ':' {
 			return nil, nil, false
 		}
-		start := skipSpace(obj, i+1)
-		i = skipValue(obj, start)
+		start := syntax.SkipSpace(obj, i+1)
+		i = syntax.ValueEnd(obj, start)
 		if i < 0 {
 			return nil, nil, false
 		}
@@ -87,13 +87,13 @@ func objectMember(obj []byte, key, whole string) (v, wholeValue []byte, ok bool)
 		if whole != "" && keyIs(name, whole) {
 			wholeValue = value
 		}
-		i = skipSpace(obj, i)
+		i = syntax.SkipSpace(obj, i)
 		if i >= len(obj) {
 			break
 		}
 		switch obj[i] {
 		case ',':
-			i = skipSpace(obj, i+1)
+			i = syntax.SkipSpace(obj, i+1)
 		case '}':
 			return v, wholeValue, ok
 		default:
@@ -105,23 +105,23 @@ func objectMember(obj []byte, key, whole string) (v, wholeValue []byte, ok bool)
 
 // arrayElement returns element n of the JSON array arr.
 func arrayElement(arr []byte, n int) ([]byte, bool) {
-	i := skipSpace(arr, 1)
+	i := syntax.SkipSpace(arr, 1)
 	if i < len(arr) && arr[i] == ']' {
 		return nil, false
 	}
 	for k := 0; i < len(arr); k++ {
-		end := skipValue(arr, i)
+		end := syntax.ValueEnd(arr, i)
 		if end < 0 {
 			return nil, false
 		}
 		if k == n {
 			return arr[i:end], true
 		}
-		i = skipSpace(arr, end)
+		i = syntax.SkipSpace(arr, end)
 		if i >= len(arr) || arr[i] != ',' {
 			return nil, false
 		}
-		i = skipSpace(arr, i+1)
+		i = syntax.SkipSpace(arr, i+1)
 	}
 	return nil, false
 }
@@ -136,51 +136,4 @@ func keyIs(name []byte, key string) bool {
 	}
 	var s string
 	return json.Unmarshal(name, &s) == nil && s == key
-}
-
-// skipValue returns the index just past the JSON value starting at b[i],
-// or -1. Containers are matched bracket for bracket, strings skipped
-// whole; scalars end at the next delimiter.
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				end := stringEnd(b, i)
-				if end < 0 {
-					return -1
-				}
-				i = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return -1
-	}
-	start := i
-	for i < len(b) && !isSpace(b[i]) && b[i] != ',' && b[i] != '}' && b[i] != ']' {
-		i++
-	}
-	if i == start {
-		return -1
-	}
-	return i
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	return i
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/ferryhq/ferry/internal/syntax"
 )
 
 // mergeJSON appends the deep merge of patch into base to out. Both are
@@ -59,8 +61,11 @@ func mergeJSON(out, base, patch []byte) []byte {
 // the compact JSON object obj, in order.
 func eachMember(obj []byte, fn func(key, val []byte)) {
 	for i := 1; i < len(obj)-1; {
-		keyEnd := skipValue(obj, i)
-		valEnd := skipValue(obj, keyEnd+1)
+		keyEnd := syntax.StringEnd(obj, i)
+		valEnd := syntax.ValueEnd(obj, keyEnd+1)
+		if keyEnd < 0 || valEnd < 0 {
+			return // unreachable: obj is valid
+		}
 		fn(obj[i:keyEnd], obj[keyEnd+1:valEnd])
 		i = valEnd + 1
 	}
@@ -82,46 +87,4 @@ func keyName(quoted []byte, escaped bool) string {
 		return "" // unreachable: the scanner accepted it
 	}
 	return s
-}
-
-// skipValue returns the index just past the value starting at b[i] in
-// compact, valid JSON.
-func skipValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	default:
-		for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' {
-			i++
-		}
-		return i
-	}
-}
-
-// skipString returns the index just past the string starting at b[i].
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
 }

@@ -32,3 +32,20 @@ func TestMergeJSON(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkMergeJSON merges a small patch into a stored 1 KB record, as
+// UpdateRecords does for every record, and finds the record's id as
+// pruning does.
+func BenchmarkMergeJSON(b *testing.B) {
+	base := []byte(benchRecord("issue-000000001", 0))
+	patch := []byte(`{"state":"closed","comments":3,"user":{"site_admin":true},"labels":[{"name":"done"}]}`)
+	var out []byte
+	b.SetBytes(int64(len(base) + len(patch)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out = mergeJSON(out[:0], base, patch)
+		if idMember(out) == nil {
+			b.Fatal("no id")
+		}
+	}
+}

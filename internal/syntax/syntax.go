@@ -1,5 +1,7 @@
-// Package syntax holds the small lexical checks ferry's parsers share: the
-// kind of an encoded JSON value, for precise messages, and HTTP tokens.
+// Package syntax holds the small lexical helpers ferry's parsers share: the
+// kind of an encoded JSON value, for precise messages; where an encoded
+// JSON value ends, for cutting values out of a document without decoding
+// it (jsonscan.go); and HTTP tokens.
 package syntax
 
 import (
