@@ -92,7 +92,9 @@ func (s *Store) CreateExecution(ctx context.Context, e Execution) (Execution, er
 		if err != nil {
 			return false, err
 		}
-		e, err = x.insert(e, nil)
+		ids := []uint64{0}
+		err = x.insert([]ExecutionRecord{{Execution: e}}, make([]json.RawMessage, 1), ids)
+		e.ID = ids[0]
 		return err == nil, err
 	})
 	if err != nil {
@@ -246,12 +248,4 @@ func (s *Store) PruneExecutions(ctx context.Context, cutoff time.Time, limit int
 
 func executionKey(id uint64) []byte {
 	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), id)
-}
-
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return b.Put(key, raw)
 }

@@ -59,14 +59,7 @@ func (s *Store) RecordExecutions(ctx context.Context, records []ExecutionRecord)
 		if err != nil {
 			return false, err
 		}
-		for i, r := range records {
-			e, err := x.insert(r.Execution, reports[i])
-			if err != nil {
-				return false, err
-			}
-			ids[i] = e.ID
-		}
-		return true, nil
+		return true, x.insert(records, reports, ids)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record executions: %w", err)

@@ -15,21 +15,26 @@ import (
 
 // The executions' indexes, nested under "executions" beside "summary".
 // Each key is a prefix of length-prefixed names followed by the 8-byte
-// big-endian execution id, with an empty value, so that one prefix's keys
-// are in id order and a reverse walk from a seek lists it newest first:
+// big-endian id of an execution; in the name indexes its value lists the
+// ids of that prefix from that one on (execution_entries.go), so that one
+// prefix's keys are in id order and a reverse walk from a seek lists it
+// newest first:
 //
 //	by_connection  environment, connection id        + id
 //	by_function    environment, function             + id
 //	by_integration environment, integration          + id
 //	by_type        environment, type                 + id
 //	by_status      environment, status               + id
-//	by_time        recorded-at (8 bytes, ordered)    + id
+//	by_time        latest start (8 bytes, ordered)   + id
 //
 // The connection index leaves the integration out so that it also serves
 // a query naming the connection alone; the integration is then checked on
-// the summary, like every other filter. by_time maps the time an id was
-// handed out — never before the execution started, never before the
-// previous id's — to the id, so that a time range becomes a range of ids.
+// the summary, like every other filter. by_time has an entry per write
+// (a batch of the operations log, one created execution) — or per second
+// of starts within one: the latest start of any execution up to the last
+// id it covers, with the first, so that a time range becomes a range of
+// ids. Stores written before batches had an entry per execution, which
+// reads the same way.
 //
 // Stores written before the indexes existed have none: the first
 // transaction that needs them builds them from the summaries.
@@ -46,49 +51,60 @@ var (
 // it an execution may have started: ids follow the order executions are
 // recorded in (created, or handed to RecordExecutions), which follows
 // their starts give or take the time a batch waits. A To bound ends the
-// walk at the last id whose by_time is before To+recordSlack; an execution
-// recorded later than that after the others can be missed by a query with
-// a To bound. A From bound is exact.
+// walk at the write after the first whose by_time is To+recordSlack or
+// later; an execution recorded later than that after the others can be
+// missed by a query with a To bound. A From bound is exact.
 const recordSlack = time.Hour
 
 // errNoIndexes tells a reader that the store predates the indexes.
 var errNoIndexes = errors.New("execution indexes missing")
 
-// executionIndex is one of the name indexes: its bucket and the names of
-// an execution (or a query) that make its prefix.
+// executionIndex is one of the name indexes: its bucket and the name of
+// an execution (or a query) that, after the environment, makes its
+// prefix.
 type executionIndex struct {
 	bucket []byte
-	names  func(e Execution) []string
+	name   func(e *Execution) string
 }
 
 // executionIndexes, most selective first: ListExecutions uses the first
 // one whose names the query sets.
-var executionIndexes = []executionIndex{
-	{bucketByConnection, func(e Execution) []string { return []string{e.Environment, e.ConnectionID} }},
-	{bucketByFunction, func(e Execution) []string { return []string{e.Environment, e.Function} }},
-	{bucketByIntegration, func(e Execution) []string { return []string{e.Environment, e.Integration} }},
-	{bucketByType, func(e Execution) []string { return []string{e.Environment, e.Type} }},
-	{bucketByStatus, func(e Execution) []string { return []string{e.Environment, e.Status} }},
+var executionIndexes = [...]executionIndex{
+	{bucketByConnection, func(e *Execution) string { return e.ConnectionID }},
+	{bucketByFunction, func(e *Execution) string { return e.Function }},
+	{bucketByIntegration, func(e *Execution) string { return e.Integration }},
+	{bucketByType, func(e *Execution) string { return e.Type }},
+	{bucketByStatus, func(e *Execution) string { return e.Status }},
 }
 
-// indexPrefix encodes names, each as a uvarint length and its bytes (so no
-// name can run into the next).
-func indexPrefix(names []string) []byte {
-	n := 0
-	for _, s := range names {
-		n += binary.MaxVarintLen64 + len(s)
-	}
-	p := make([]byte, 0, n+8)
-	for _, s := range names {
-		p = binary.AppendUvarint(p, uint64(len(s)))
-		p = append(p, s...)
-	}
-	return p
+// appendPrefix appends e's prefix in ix to b: the environment and ix's
+// name, each as a uvarint length and its bytes (so that no name can run
+// into the next).
+func (ix executionIndex) appendPrefix(b []byte, e *Execution) []byte {
+	name := ix.name(e)
+	b = append(binary.AppendUvarint(b, uint64(len(e.Environment))), e.Environment...)
+	return append(binary.AppendUvarint(b, uint64(len(name))), name...)
 }
 
-// timeKey orders times as bytes: Unix nanoseconds with the sign bit flipped.
+// keySize bounds the length of e's key in ix.
+func (ix executionIndex) keySize(e *Execution) int {
+	return 2*binary.MaxVarintLen64 + len(e.Environment) + len(ix.name(e)) + 8
+}
+
+// prefix is e's prefix in ix, with room for an id.
+func (ix executionIndex) prefix(e *Execution) []byte {
+	return ix.appendPrefix(make([]byte, 0, ix.keySize(e)), e)
+}
+
+// timeKey orders times as bytes: timeBits, big-endian.
 func timeKey(t time.Time) []byte {
-	return binary.BigEndian.AppendUint64(make([]byte, 0, 16), uint64(t.UnixNano())^(1<<63))
+	return binary.BigEndian.AppendUint64(make([]byte, 0, 16), timeBits(t))
+}
+
+// timeBits orders times as unsigned numbers: Unix nanoseconds with the
+// sign bit flipped.
+func timeBits(t time.Time) uint64 {
+	return uint64(t.UnixNano()) ^ (1 << 63)
 }
 
 // executions is the executions bucket of a write transaction, with its
@@ -102,13 +118,24 @@ type executions struct {
 func openExecutions(tx *bolt.Tx) (*executions, error) {
 	b := tx.Bucket(bucketExecutions)
 	x := &executions{b: b, summaries: b.Bucket(bucketSummary), reports: b.Bucket(bucketReport), byTime: b.Bucket(bucketByTime)}
-	if x.byTime != nil {
-		return x, nil
+	if x.byTime == nil {
+		if err := x.buildIndexes(); err != nil {
+			return nil, fmt.Errorf("build execution indexes: %w", err)
+		}
 	}
-	if err := x.buildIndexes(); err != nil {
-		return nil, fmt.Errorf("build execution indexes: %w", err)
-	}
+	x.appendOnly()
 	return x, nil
+}
+
+// appendOnly fills the pages of the buckets keyed by ids alone before
+// splitting them (bbolt splits at half a page by default): ids only
+// grow, so a new key lands at the end of the last page, and the
+// operations log's writer, splitting half as often, writes half as many
+// pages. (The name indexes keep bbolt's default: their entries land at the
+// end of each prefix, in the middle of full pages.) Deletes, from the
+// front, leave pages that bbolt merges.
+func (x *executions) appendOnly() {
+	x.summaries.FillPercent, x.reports.FillPercent, x.byTime.FillPercent = 1, 1, 1
 }
 
 // buildIndexes creates the index buckets and fills them from the
@@ -123,6 +150,10 @@ func (x *executions) buildIndexes() error {
 		}
 	}
 	x.byTime = x.b.Bucket(bucketByTime)
+	var (
+		batch []Execution
+		mem   slab
+	)
 	cur := x.summaries.Cursor()
 	for k, v := cur.First(); k != nil; k, v = cur.Next() {
 		var e Execution
@@ -130,47 +161,14 @@ func (x *executions) buildIndexes() error {
 			return fmt.Errorf("execution %d: decode: %w", binary.BigEndian.Uint64(k), err)
 		}
 		e.ID = binary.BigEndian.Uint64(k)
-		if err := x.index(e); err != nil {
-			return err
+		if batch = append(batch, e); len(batch) == maxRecordBatch {
+			if err := x.index(batch, &mem); err != nil {
+				return err
+			}
+			batch = batch[:0]
 		}
 	}
-	return nil
-}
-
-// insert gives e the next id and stores it, its report (if any) and its
-// index entries.
-func (x *executions) insert(e Execution, report json.RawMessage) (Execution, error) {
-	id, err := x.b.NextSequence()
-	if err != nil {
-		return Execution{}, err
-	}
-	e.ID = id
-	key := executionKey(id)
-	if err := putJSON(x.summaries, key, e); err != nil {
-		return Execution{}, err
-	}
-	if len(report) > 0 {
-		if err := x.reports.Put(key, report); err != nil {
-			return Execution{}, err
-		}
-	}
-	return e, x.index(e)
-}
-
-// index adds e's entries to every index; its by_time is the later of its
-// start and the previous id's.
-func (x *executions) index(e Execution) error {
-	id := executionKey(e.ID)
-	for _, ix := range executionIndexes {
-		if err := x.b.Bucket(ix.bucket).Put(append(indexPrefix(ix.names(e)), id...), nil); err != nil {
-			return err
-		}
-	}
-	at := timeKey(e.StartedAt)
-	if last, _ := x.byTime.Cursor().Last(); last != nil && bytes.Compare(last[:8], at) > 0 {
-		at = slices.Clone(last[:8])
-	}
-	return x.byTime.Put(append(at, id...), nil)
+	return x.index(batch, &mem)
 }
 
 // replace stores e over its stored summary, moving its name-index entries
@@ -186,19 +184,23 @@ func (x *executions) replace(e Execution, report json.RawMessage) error {
 		return fmt.Errorf("execution %d: decode: %w", e.ID, err)
 	}
 	for _, ix := range executionIndexes {
-		was, now := indexPrefix(ix.names(old)), indexPrefix(ix.names(e))
+		was, now := ix.prefix(&old), ix.prefix(&e)
 		if bytes.Equal(was, now) {
 			continue
 		}
 		b := x.b.Bucket(ix.bucket)
-		if err := b.Delete(append(was, key...)); err != nil {
+		if err := removeEntries(b, []uint64{e.ID}, func(int) []byte { return was }); err != nil {
 			return err
 		}
-		if err := b.Put(append(now, key...), nil); err != nil {
+		if err := addEntry(b, now, e.ID); err != nil {
 			return err
 		}
 	}
-	if err := putJSON(x.summaries, key, e); err != nil {
+	v, err := appendExecution(make([]byte, 0, summarySize(&e)), &e)
+	if err != nil {
+		return err
+	}
+	if err := x.summaries.Put(key, v); err != nil {
 		return err
 	}
 	if len(report) == 0 {
@@ -213,38 +215,62 @@ func (x *executions) delete(doomed []Execution) error {
 	if len(doomed) == 0 {
 		return nil
 	}
-	gone := make(map[uint64]bool, len(doomed))
-	for _, e := range doomed {
+	ids := make([]uint64, len(doomed))
+	for i, e := range doomed {
+		ids[i] = e.ID
 		key := executionKey(e.ID)
-		gone[e.ID] = true
 		if err := x.summaries.Delete(key); err != nil {
 			return err
 		}
 		if err := x.reports.Delete(key); err != nil {
 			return err
 		}
-		for _, ix := range executionIndexes {
-			if err := x.b.Bucket(ix.bucket).Delete(append(indexPrefix(ix.names(e)), key...)); err != nil {
+	}
+	for _, ix := range executionIndexes {
+		var p []byte
+		prefix := func(i int) []byte {
+			p = ix.appendPrefix(p[:0], &doomed[i])
+			return p
+		}
+		if err := removeEntries(x.b.Bucket(ix.bucket), ids, prefix); err != nil {
+			return err
+		}
+	}
+	return x.pruneByTime(ids[len(ids)-1])
+}
+
+// pruneByTime updates the by_time entries of writes up to the id maxID
+// once executions are gone: an entry whose ids are all gone goes, one
+// whose first ids are gone moves to the first id left. (An entry's ids
+// run up to the next entry's.)
+func (x *executions) pruneByTime(maxID uint64) error {
+	type move struct{ from, to []byte } // to nil: delete
+	var moves []move
+	cur, left := x.byTime.Cursor(), x.summaries.Cursor()
+	k, _ := cur.First()
+	for k != nil && binary.BigEndian.Uint64(k[8:]) <= maxID {
+		first, from := binary.BigEndian.Uint64(k[8:]), slices.Clone(k)
+		end := uint64(math.MaxUint64)
+		if k, _ = cur.Next(); k != nil {
+			end = binary.BigEndian.Uint64(k[8:])
+		}
+		s, _ := left.Seek(executionKey(first))
+		switch {
+		case s != nil && binary.BigEndian.Uint64(s) == first:
+		case s == nil || binary.BigEndian.Uint64(s) >= end:
+			moves = append(moves, move{from, nil})
+		default:
+			moves = append(moves, move{from, append(slices.Clone(from[:8]), s...)})
+		}
+	}
+	for _, m := range moves {
+		if err := x.byTime.Delete(m.from); err != nil {
+			return err
+		}
+		if m.to != nil {
+			if err := x.byTime.Put(m.to, nil); err != nil {
 				return err
 			}
-		}
-	}
-	// by_time is in id order: its doomed entries are among the first.
-	maxID := doomed[len(doomed)-1].ID
-	var keys [][]byte
-	cur := x.byTime.Cursor()
-	for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
-		id := binary.BigEndian.Uint64(k[8:])
-		if id > maxID {
-			break
-		}
-		if gone[id] {
-			keys = append(keys, slices.Clone(k))
-		}
-	}
-	for _, k := range keys {
-		if err := x.byTime.Delete(k); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -266,16 +292,13 @@ func idRange(byTime *bolt.Bucket, q ExecutionQuery) (lo, hi uint64) {
 		lo = binary.BigEndian.Uint64(k[8:])
 	}
 	if !q.To.IsZero() {
-		k, _ := cur.Seek(timeKey(q.To.Add(recordSlack)))
-		if k == nil {
-			k, _ = cur.Last()
-		} else {
-			k, _ = cur.Prev()
+		// Every execution written after the first write whose latest
+		// start is To+recordSlack or later started at To or later.
+		if k, _ := cur.Seek(timeKey(q.To.Add(recordSlack))); k != nil {
+			if k, _ = cur.Next(); k != nil {
+				hi = min(hi, binary.BigEndian.Uint64(k[8:]))
+			}
 		}
-		if k == nil {
-			return 1, 0
-		}
-		hi = min(hi, binary.BigEndian.Uint64(k[8:])+1)
 	}
 	return lo, hi
 }
@@ -304,33 +327,31 @@ func listExecutions(tx *bolt.Tx, q ExecutionQuery) ([]Execution, error) {
 		}
 		return nil
 	}
-	var (
-		cur    *bolt.Cursor
-		prefix []byte
-	)
 	if ix, ok := q.index(); ok {
-		cur, prefix = b.Bucket(ix.bucket).Cursor(), indexPrefix(ix.names(q.asExecution()))
-	} else {
-		cur = summaries.Cursor()
+		qe := q.asExecution()
+		key := make([]byte, 8)
+		err := walkEntries(b.Bucket(ix.bucket), ix.prefix(&qe), lo, hi, func(id uint64) (bool, error) {
+			binary.BigEndian.PutUint64(key, id)
+			v := summaries.Get(key)
+			if v == nil {
+				return false, fmt.Errorf("execution %d: indexed but not stored", id)
+			}
+			err := add(id, v)
+			return len(out) < q.Limit, err
+		})
+		return out, err
 	}
-	k, v := cur.Seek(append(slices.Clip(prefix), executionKey(hi)...))
+	cur := summaries.Cursor()
+	k, v := cur.Seek(executionKey(hi))
 	if k == nil {
 		k, v = cur.Last()
 	} else {
 		k, v = cur.Prev()
 	}
 	for ; k != nil && len(out) < q.Limit; k, v = cur.Prev() {
-		if len(k) != len(prefix)+8 || !bytes.HasPrefix(k, prefix) {
-			break
-		}
-		id := binary.BigEndian.Uint64(k[len(prefix):])
+		id := binary.BigEndian.Uint64(k)
 		if id < lo {
 			break
-		}
-		if prefix != nil {
-			if v = summaries.Get(k[len(prefix):]); v == nil {
-				return nil, fmt.Errorf("execution %d: indexed but not stored", id)
-			}
 		}
 		if err := add(id, v); err != nil {
 			return nil, err

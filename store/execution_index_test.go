@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -63,6 +64,9 @@ func listOps(t *testing.T, s *Store, q ExecutionQuery) []uint64 {
 		page, err := s.ListExecutions(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(page) > q.Limit {
+			t.Fatalf("%d operations listed, limit %d", len(page), q.Limit)
 		}
 		for _, e := range page {
 			ids = append(ids, e.ID)
@@ -187,38 +191,89 @@ func TestPruneExecutionsKeepsIndexes(t *testing.T) {
 	checkIndexes(t, s)
 }
 
-// checkIndexes checks that every index has exactly one entry per stored
-// execution, pointing at it.
+// checkIndexes checks that every name index lists every stored execution
+// once, under its own prefix, and nothing else, each prefix's entries in
+// id order; and that by_time's entries name stored executions, the first
+// one first, and that none of the ids from an entry's to the next one's
+// started after the entry's time.
 func checkIndexes(t *testing.T, s *Store) {
 	t.Helper()
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketExecutions)
-		summaries := b.Bucket(bucketSummary)
-		total := summaries.Stats().KeyN
-		for _, name := range [][]byte{bucketByConnection, bucketByFunction, bucketByIntegration, bucketByType, bucketByStatus, bucketByTime} {
-			ix := b.Bucket(name)
-			if ix == nil {
-				return fmt.Errorf("index %s missing", name)
+		stored := map[uint64]Execution{}
+		var ids []uint64
+		err := b.Bucket(bucketSummary).ForEach(func(k, v []byte) error {
+			var e Execution
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
 			}
-			n := 0
+			stored[binary.BigEndian.Uint64(k)] = e
+			ids = append(ids, binary.BigEndian.Uint64(k))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, ix := range executionIndexes {
+			seen := map[uint64]bool{}
+			var lastPrefix []byte
 			var lastID uint64
-			err := ix.ForEach(func(k, _ []byte) error {
-				n++
-				id := binary.BigEndian.Uint64(k[len(k)-8:])
-				if summaries.Get(k[len(k)-8:]) == nil {
-					return fmt.Errorf("index %s: entry for %d, which is gone", name, id)
+			err := b.Bucket(ix.bucket).ForEach(func(k, v []byte) error {
+				prefix, keyID := k[:len(k)-8], binary.BigEndian.Uint64(k[len(k)-8:])
+				list, err := entryIDs(nil, k, v)
+				if err != nil {
+					return err
 				}
-				if string(name) == string(bucketByTime) && id <= lastID {
-					return fmt.Errorf("by_time: id %d after %d", id, lastID)
+				if string(prefix) == string(lastPrefix) && keyID <= lastID {
+					return fmt.Errorf("index %s: entry %d after id %d", ix.bucket, keyID, lastID)
 				}
-				lastID = id
+				for _, id := range list {
+					e, ok := stored[id]
+					switch {
+					case !ok:
+						return fmt.Errorf("index %s: entry %d lists %d, which is gone", ix.bucket, keyID, id)
+					case seen[id]:
+						return fmt.Errorf("index %s: %d listed twice", ix.bucket, id)
+					case id < keyID || string(prefix) == string(lastPrefix) && id <= lastID:
+						return fmt.Errorf("index %s: entry %d lists %d out of order", ix.bucket, keyID, id)
+					case string(ix.prefix(&e)) != string(prefix):
+						return fmt.Errorf("index %s: %d listed under another prefix", ix.bucket, id)
+					}
+					seen[id], lastID = true, id
+				}
+				lastPrefix = slices.Clone(prefix)
 				return nil
 			})
 			if err != nil {
 				return err
 			}
-			if n != total {
-				return fmt.Errorf("index %s: %d entries for %d executions", name, n, total)
+			if len(seen) != len(stored) {
+				return fmt.Errorf("index %s: %d executions listed of %d", ix.bucket, len(seen), len(stored))
+			}
+		}
+		type write struct{ at, id uint64 }
+		var writes []write
+		err = b.Bucket(bucketByTime).ForEach(func(k, _ []byte) error {
+			w := write{binary.BigEndian.Uint64(k), binary.BigEndian.Uint64(k[8:])}
+			if _, ok := stored[w.id]; !ok {
+				return fmt.Errorf("by_time: entry for %d, which is gone", w.id)
+			}
+			if len(writes) > 0 && w.id <= writes[len(writes)-1].id {
+				return fmt.Errorf("by_time: id %d after %d", w.id, writes[len(writes)-1].id)
+			}
+			writes = append(writes, w)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 && (len(writes) == 0 || writes[0].id != ids[0]) {
+			return fmt.Errorf("by_time: %v, first execution %d", writes, ids[0])
+		}
+		for _, id := range ids {
+			n, _ := slices.BinarySearchFunc(writes, id, func(w write, id uint64) int { return cmp.Compare(w.id, id+1) })
+			if w := writes[n-1]; timeBits(stored[id].StartedAt) > w.at {
+				return fmt.Errorf("by_time: %d started after its write's time", id)
 			}
 		}
 		return nil
@@ -316,4 +371,13 @@ func TestFinishExecutionMovesIndexEntries(t *testing.T) {
 			t.Fatalf("connection %s: %d, want %d (%v)", conn, len(list), want, err)
 		}
 	}
+}
+
+// putJSON stores v as a summary was stored before appendExecution.
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
 }
