@@ -241,8 +241,9 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 	if generated != "" {
 		fmt.Fprintf(out, "secret key (shown once, stored hashed under %s): %s\n", o.data, generated)
 	}
-	fmt.Fprintf(out, "ferry listening on http://%s (data in %s, %d providers)\n", ln.Addr(), o.data, catalog.Len())
 	fmt.Fprintf(out, "dashboard: http://%s/ui/ (sign in with the secret key)\n", ln.Addr())
+	// Last: tests (and scripts) take this line as the sign that ferry is up.
+	fmt.Fprintf(out, "ferry listening on http://%s (data in %s, %d providers)\n", ln.Addr(), o.data, catalog.Len())
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -29,8 +29,26 @@ type server struct {
 	t    testing.TB
 	cmd  *exec.Cmd
 	url  string
-	out  *strings.Builder
+	out  *output
 	done chan error
+}
+
+// output is what the server printed so far; tests read it while it grows.
+type output struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (o *output) WriteString(s string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.b.WriteString(s)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
 }
 
 // startServer runs the real binary on a free loopback port with data in
@@ -53,7 +71,7 @@ func startServerArgs(t testing.TB, dir string, args []string, env ...string) *se
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, out: &strings.Builder{}, done: make(chan error, 1)}
+	s := &server{t: t, cmd: cmd, out: &output{}, done: make(chan error, 1)}
 	listening := regexp.MustCompile(`listening on (http://\S+)`)
 	found := make(chan string, 1)
 	go func() {
