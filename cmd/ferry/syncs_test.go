@@ -154,12 +154,19 @@ func syncProject(t *testing.T, s *server) string {
 // metadata points at api) and deploys the test functions.
 func setupSyncs(t *testing.T, s *server, api *ticketAPI) {
 	t.Helper()
+	setupSyncsOn(t, s, api.URL, "tok-1")
+}
+
+// setupSyncsOn is setupSyncs with the connection's API at baseURL,
+// reached with apiKey.
+func setupSyncsOn(t *testing.T, s *server, baseURL, apiKey string) {
+	t.Helper()
 	k := testSecretKey
 	if st, v := s.call("POST", "/integrations", k, `{"unique_key":"demo","provider":"github-pat"}`); st != 200 {
 		t.Fatalf("create integration: %d %v", st, v)
 	}
 	if st, v := s.call("POST", "/connections", k, `{"provider_config_key":"demo","connection_id":"conn-1",
-		"credentials":{"type":"API_KEY","apiKey":"tok-1"},"metadata":{"base_url":"`+api.URL+`"}}`); st != 201 {
+		"credentials":{"type":"API_KEY","apiKey":"`+apiKey+`"},"metadata":{"base_url":"`+baseURL+`"}}`); st != 201 {
 		t.Fatalf("create connection: %d %v", st, v)
 	}
 	project := syncProject(t, s)
@@ -410,22 +417,12 @@ func TestLogsFindAFailingSyncsUpstream500(t *testing.T) {
 	}))
 	t.Cleanup(down.Close)
 	s := startServer(t, t.TempDir(), "FERRY_SECRET_KEY="+testSecretKey, "FERRY_ALLOW_PRIVATE_NETWORKS=1")
-	k := testSecretKey
-	if st, v := s.call("POST", "/integrations", k, `{"unique_key":"demo","provider":"github-pat"}`); st != 200 {
-		t.Fatalf("create integration: %d %v", st, v)
-	}
-	if st, v := s.call("POST", "/connections", k, `{"provider_config_key":"demo","connection_id":"conn-1",
-		"credentials":{"type":"API_KEY","apiKey":"`+secret+`"},"metadata":{"base_url":"`+down.URL+`"}}`); st != 201 {
-		t.Fatalf("create connection: %d %v", st, v)
-	}
-	if stdout, stderr, ok := ferry(t, "deploy", filepath.Join(syncProject(t, s), "demo"), "--host", s.url, "--secret-key", k); !ok {
-		t.Fatalf("deploy: %s\n%s", stdout, stderr)
-	}
+	setupSyncsOn(t, s, down.URL, secret)
 	if runs := s.waitRuns(t, 1); runs[0]["status"] != "failed" {
 		t.Fatalf("run: %v", runs[0])
 	}
 
-	cli := []string{"--host", s.url, "--secret-key", k}
+	cli := []string{"--host", s.url, "--secret-key", testSecretKey}
 	out, errOut, ok := ferry(t, append([]string{"logs", "--status", "failed"}, cli...)...)
 	if !ok || !strings.Contains(out, "failed") || !strings.Contains(out, "demo/conn-1  sync tickets") {
 		t.Fatalf("ferry logs --status failed: %s\n%s", out, errOut)
