@@ -34,8 +34,9 @@ vet: ## go vet, for the host and the guests
 	$(GO) vet ./...
 	cd plugins && GOOS=wasip1 GOARCH=wasm $(GO) vet ./...
 
-lint: vet ## gofmt check plus vet
+lint: vet ## gofmt check plus vet, and the dashboard's script parses
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
+	node --check ui/static/assets/app.js
 
 tidy: ## go mod tidy must leave no diff
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum

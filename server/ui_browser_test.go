@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -9,9 +10,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -55,6 +58,32 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	// A script error on any page fails the test, even if the page looked
+	// right.
+	var mu sync.Mutex
+	var thrown []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		if ex, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			defer mu.Unlock()
+			d := ex.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			thrown = append(thrown, fmt.Sprintf("%s:%d:%d: %s", d.URL, d.LineNumber+1, d.ColumnNumber+1, msg))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range thrown {
+			t.Errorf("the page threw: %s", e)
+		}
+	})
 	return ctx
 }
 
@@ -183,6 +212,22 @@ func TestDashboardFindsAFailingSyncsUpstreamCall(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
+	// The connection's page runs a sync on demand.
+	var note string
+	if err := chromedp.Do(ctx,
+		chromedp.NavigateBack(),
+		chromedp.WaitVisible(css(`#syncs button[data-trigger="tickets"]`)),
+		chromedp.Click(css(`#syncs button[data-trigger="tickets"]`)),
+		chromedp.WaitVisible(css(`#notice:not(:empty)`)),
+		into(chromedp.Text(css(`#notice`)), &note),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if note != "Run now: done" {
+		t.Fatalf("run now: %q", note)
+	}
+	h.waitRuns("tickets", 3)
+
 	for _, want := range []string{"GET " + down.URL + "/tickets", "500", "authorization: REDACTED"} {
 		if !strings.Contains(strings.ToLower(detail), strings.ToLower(want)) {
 			t.Errorf("the call's detail lacks %q:\n%s", want, detail)

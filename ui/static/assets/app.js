@@ -16,8 +16,13 @@ class APIError extends Error {
   }
 }
 
-async function api(path, headers = {}) {
-  const res = await fetch(path, { headers: { 'X-Ferry-UI': '1', Accept: 'application/json', ...headers }, credentials: 'same-origin' });
+async function api(path, headers = {}, method = 'GET', payload = undefined) {
+  const init = { method, headers: { 'X-Ferry-UI': '1', Accept: 'application/json', ...headers }, credentials: 'same-origin' };
+  if (payload !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(payload);
+  }
+  const res = await fetch(path, init);
   if (res.status === 401) {
     location.assign('/ui/login');
     throw new APIError(401, 'session_expired', 'Your session has ended: sign in again.');
@@ -117,6 +122,32 @@ function pager(next, params, base) {
   return nav;
 }
 
+// action is a button that POSTs to the API, says how it went, and redraws
+// the page.
+function action(label, path, body, props = {}) {
+  return h('button', {
+    class: 'secondary small', ...props,
+    onclick: async (e) => {
+      const btn = e.currentTarget;
+      btn.disabled = true;
+      try {
+        await api(path, {}, 'POST', body);
+        notice(`${label}: done`);
+        setTimeout(render, 300);
+      } catch (err) {
+        notice(`${label}: ${err.message}`, true);
+        btn.disabled = false;
+      }
+    },
+  }, label);
+}
+
+function notice(text, bad = false) {
+  const el = document.getElementById('notice');
+  el.textContent = text;
+  el.className = bad ? 'notice bad' : 'notice';
+}
+
 function json(v) {
   return h('pre', { class: 'json' }, JSON.stringify(v, null, 2));
 }
@@ -196,6 +227,15 @@ async function connectionPage([pck, id]) {
         {
           title: 'Records', cell: (s) => h('ul', { class: 'plain' }, Object.entries(s.recordCount).map(([model, n]) =>
             h('li', {}, link(route('records', pck, id, model), `${model}: ${n.toLocaleString()}`, { class: 'records-link' })))),
+        },
+        {
+          title: '', class: 'actions', cell: (s) => [
+            action('Run now', '/sync/trigger', { syncs: [s.name], provider_config_key: pck, connection_id: id }, { 'data-trigger': s.name }),
+            ' ',
+            s.status === 'PAUSED'
+              ? action('Resume', '/sync/start', { syncs: [s.name], provider_config_key: pck, connection_id: id })
+              : action('Pause', '/sync/pause', { syncs: [s.name], provider_config_key: pck, connection_id: id }),
+          ],
         },
         {
           title: 'Latest run', cell: (s) => s.latestExecutionId
@@ -369,6 +409,7 @@ async function webhooksPage(params) {
         { title: 'Status', cell: (d) => badge(d.status) },
         { title: 'Attempts', cell: (d) => d.attempts.length },
         { title: 'Next attempt', cell: (d) => when(d.next_attempt_at) },
+        { title: '', cell: (d) => d.status === 'failed' ? action('Retry', `/webhooks/deliveries/${encodeURIComponent(d.id)}/retry`) : '' },
       ], page.deliveries, { id: 'deliveries', empty: 'No webhooks sent.' }), pager(page.next_cursor, params, '#/webhooks')];
     } else if (tab === 'rejected') {
       const page = await api('/webhooks/rejected' + q);
@@ -388,6 +429,7 @@ async function webhooksPage(params) {
         { title: 'Connections', cell: (w) => (w.targets || []).map((t) => t.connection_id).join(', ') },
         { title: 'Attempts', cell: (w) => w.attempts },
         { title: 'Last error', cell: (w) => w.last_error ? h('span', { class: 'error-text' }, w.last_error) : '' },
+        { title: '', cell: (w) => ['parked', 'unattributed'].includes(w.status) ? action('Replay', `/webhooks/inbox/${encodeURIComponent(w.id)}/replay`) : '' },
       ], page.webhooks, { id: 'inbox', empty: 'No webhooks received.' }), pager(page.next_cursor, params, '#/webhooks')];
     }
   } catch (e) {
@@ -430,6 +472,6 @@ async function render() {
   }
 }
 
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => { notice(''); render(); });
 api('/ui/api/overview').then((o) => { document.getElementById('env').textContent = o.environment; }).catch(() => {});
 render();
