@@ -22,11 +22,17 @@ type Provider struct {
 	WebhookRoutingScript  string            `yaml:"webhook_routing_script"`
 	Webhook               *Webhook          `yaml:"webhook"` // ferry's: see Webhook
 	PostConnectionScript  string            `yaml:"post_connection_script"`
-	Docs                  string            `yaml:"docs"`
-	DocsConnect           string            `yaml:"docs_connect"`
-	SetupGuideURL         string            `yaml:"setup_guide_url"`
-	ConnectionConfig      map[string]Field  `yaml:"connection_config"`
-	Credentials           map[string]Field  `yaml:"credentials"`
+	PostConnection        *PostConnection   `yaml:"post_connection"` // ferry's: see PostConnectionRequest
+	// TokenResponseMetadata and RedirectURIMetadata name what a new OAuth
+	// connection's config takes from the token response and from the
+	// callback's query (ConnectionMetadata).
+	TokenResponseMetadata []string         `yaml:"token_response_metadata"`
+	RedirectURIMetadata   []string         `yaml:"redirect_uri_metadata"`
+	Docs                  string           `yaml:"docs"`
+	DocsConnect           string           `yaml:"docs_connect"`
+	SetupGuideURL         string           `yaml:"setup_guide_url"`
+	ConnectionConfig      map[string]Field `yaml:"connection_config"`
+	Credentials           map[string]Field `yaml:"credentials"`
 	// Alias names the provider this entry inherits from; Get has already
 	// applied it (the field is kept to say where the entry came from).
 	Alias string `yaml:"alias"`

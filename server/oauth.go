@@ -201,7 +201,12 @@ func (s *Server) oauthCallback(c *fiber.Ctx) error {
 		s.notifyAuth(ctx, ev, "token_exchange_failed", err)
 		return resultPage(c, http.StatusBadGateway, "The token exchange with the provider failed: "+err.Error())
 	}
-	entry := store.ConnectionEntry{Connection: key, Provider: it.Provider, ConnectionConfig: p.ConnectionConfig}
+	callback := url.Values{}
+	for k, v := range c.Queries() {
+		callback.Set(k, v)
+	}
+	connCfg := s.connectionConfigOf(ctx, prov, ev, p.ConnectionConfig, tok.Raw, tok.AccessToken, callback)
+	entry := store.ConnectionEntry{Connection: key, Provider: it.Provider, ConnectionConfig: connCfg}
 	cr := Credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, ExpiresAt: tok.ExpiresAt, Raw: tok.Raw}
 	if err := s.sealCredentials(&entry, cr); err != nil {
 		return resultPage(c, http.StatusInternalServerError, err.Error())

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -51,6 +52,14 @@ func startFakeAS(t *testing.T) *fakeAS {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/authorize", as.authorize)
 	mux.HandleFunc("/token", as.token)
+	mux.HandleFunc("/account", func(w http.ResponseWriter, r *http.Request) { // what a post-connection request asks
+		w.Header().Set("Content-Type", "application/json")
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer at-") {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"account": map[string]any{"portal": 4242, "region": "eu"}})
+	})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) { // the provider's API: echoes the token
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"authorization": r.Header.Get("Authorization")})
@@ -76,6 +85,7 @@ func (as *fakeAS) authorize(w http.ResponseWriter, r *http.Request) {
 	rq := to.Query()
 	rq.Set("code", code)
 	rq.Set("state", q.Get("state"))
+	rq.Set("realmId", "realm-77") // as QuickBooks names the company
 	to.RawQuery = rq.Encode()
 	http.Redirect(w, r, to.String(), http.StatusFound)
 }
@@ -197,6 +207,22 @@ fake-oauth:
     default_scopes: [read, write]
     proxy:
         base_url: %[1]s/api
+fake-meta:
+    auth_mode: OAUTH2
+    authorization_url: %[1]s/authorize
+    token_url: %[1]s/token
+    token_response_metadata: [team, missing.path]
+    redirect_uri_metadata: [realmId]
+    post_connection:
+        url: %[1]s/account
+        set:
+            portalId: account.portal
+fake-meta-broken:
+    alias: fake-meta
+    post_connection:
+        url: %[1]s/account
+        set:
+            portalId: account.nowhere
 fake-cc:
     auth_mode: OAUTH2_CC
     token_url: %[1]s/token
@@ -226,6 +252,8 @@ fake-cc:
 	env := &oauthEnv{as: as, url: baseURL, store: st, events: evs}
 	env.call(t, "POST", "/integrations", `{"unique_key":"fake","provider":"fake-oauth","credentials":{"type":"OAUTH2","client_id":"client-1","client_secret":"s3cret"}}`, nil)
 	env.call(t, "POST", "/integrations", `{"unique_key":"fakecc","provider":"fake-cc","credentials":{"type":"OAUTH2_CC","client_id":"client-1","client_secret":"s3cret"}}`, nil)
+	env.call(t, "POST", "/integrations", `{"unique_key":"meta","provider":"fake-meta","credentials":{"type":"OAUTH2","client_id":"client-1","client_secret":"s3cret"}}`, nil)
+	env.call(t, "POST", "/integrations", `{"unique_key":"meta-broken","provider":"fake-meta-broken","credentials":{"type":"OAUTH2","client_id":"client-1","client_secret":"s3cret"}}`, nil)
 	return env
 }
 
@@ -250,13 +278,18 @@ func get(t *testing.T, client *http.Client, u string) (*http.Response, string) {
 	return resp, string(data)
 }
 
-// connectSession asks for a connect session token.
+// connectSession asks for a connect session token for integration fake.
 func (env *oauthEnv) connectSession(t *testing.T, connID string) string {
+	return env.connectSessionFor(t, "fake", connID)
+}
+
+// connectSessionFor asks for a connect session token for an integration.
+func (env *oauthEnv) connectSessionFor(t *testing.T, pck, connID string) string {
 	var out struct {
 		Token     string    `json:"token"`
 		ExpiresAt time.Time `json:"expires_at"`
 	}
-	if st := env.call(t, "POST", "/connect/sessions", fmt.Sprintf(`{"connection_id":%q,"provider_config_key":"fake"}`, connID), &out); st != http.StatusCreated || out.Token == "" || out.ExpiresAt.Before(time.Now()) {
+	if st := env.call(t, "POST", "/connect/sessions", fmt.Sprintf(`{"connection_id":%q,"provider_config_key":%q}`, connID, pck), &out); st != http.StatusCreated || out.Token == "" || out.ExpiresAt.Before(time.Now()) {
 		t.Fatalf("POST /connect/sessions: %d %+v", st, out)
 	}
 	return out.Token
@@ -416,4 +449,71 @@ func (env *oauthEnv) connectSessionAny(t *testing.T, connID string) string {
 	}
 	env.call(t, "POST", "/connect/sessions", fmt.Sprintf(`{"connection_id":%q}`, connID), &out)
 	return out.Token
+}
+
+// connect runs the connect flow for a connection of an integration to its
+// end and returns the callback's page.
+func (env *oauthEnv) connect(t *testing.T, pck, connID string) string {
+	t.Helper()
+	token := env.connectSessionFor(t, pck, connID)
+	resp, body := get(t, noRedirect, env.url+"/oauth/connect/"+pck+"?connection_id="+connID+"&connect_session_token="+url.QueryEscape(token))
+	for hops := 0; resp.StatusCode == http.StatusFound && hops < 3; hops++ {
+		resp, body = get(t, noRedirect, resp.Header.Get("Location"))
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("connect %s/%s: %d %s", pck, connID, resp.StatusCode, body)
+	}
+	return body
+}
+
+// TestOAuthConnectionConfigFromProvider: a new connection's config takes
+// what the catalog names of the token response (token_response_metadata)
+// and of the callback (redirect_uri_metadata), and the answer to the
+// provider's post-connection request, made with the new token. A failed
+// post-connection request still makes the connection, and is in the
+// operations log.
+func TestOAuthConnectionConfigFromProvider(t *testing.T) {
+	env := startOAuthEnv(t)
+	env.connect(t, "meta", "m1")
+	var v connectionView
+	if st := env.call(t, "GET", "/connections/m1?provider_config_key=meta", "", &v); st != http.StatusOK {
+		t.Fatalf("GET connection: %d", st)
+	}
+	want := map[string]any{"team": "blue", "realmId": "realm-77", "portalId": 4242.0}
+	if !maps.Equal(v.ConnectionConfig, want) {
+		t.Errorf("connection_config %v, want %v", v.ConnectionConfig, want)
+	}
+
+	env.connect(t, "meta-broken", "m2")
+	v = connectionView{}
+	if st := env.call(t, "GET", "/connections/m2?provider_config_key=meta-broken", "", &v); st != http.StatusOK {
+		t.Fatalf("GET connection: %d", st)
+	}
+	if _, ok := v.ConnectionConfig["portalId"]; ok || v.ConnectionConfig["team"] != "blue" {
+		t.Errorf("connection_config after a failed post-connection request: %v", v.ConnectionConfig)
+	}
+	var ops struct {
+		Operations []struct {
+			Function string `json:"function"`
+			Status   string `json:"status"`
+			Error    struct{ Type, Message string }
+		} `json:"operations"`
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		env.call(t, "GET", "/logs/operations?connection_id=m2&type=auth", "", &ops)
+		if len(ops.Operations) >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var failed bool
+	for _, op := range ops.Operations {
+		if op.Function == "post_connection" && op.Status == "failed" && strings.Contains(op.Error.Message, "has no account.nowhere") {
+			failed = true
+		}
+	}
+	if !failed {
+		t.Errorf("no failed post_connection operation: %+v", ops.Operations)
+	}
 }

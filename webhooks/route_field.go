@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ferryhq/ferry/providers"
 )
 
 // jsonText is a connection field as text, and whether it was a number
@@ -14,55 +16,17 @@ type jsonText struct {
 	number bool
 }
 
-// parseIndex reads an array index: decimal digits only, no sign.
-func parseIndex(s string) (int, bool) {
-	if s == "" || len(s) > 9 {
-		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.Atoi(s)
-	return n, err == nil
-}
-
-// fieldText finds a dotted path in a connection's config or metadata. At
-// each level the rest of the path is first tried as one key, since Nango
-// stores some fields under keys that hold dots ("team.id"); then its first
-// part is a key (or an array index) and the search goes on below it.
+// fieldText finds a dotted path in a connection's config or metadata
+// (providers.ValueAt) as text.
 func fieldText(m map[string]any, path string) (jsonText, bool) {
-	if m == nil || path == "" {
+	if m == nil {
 		return jsonText{}, false
 	}
-	var cur any = m
-	rest := path
-	for {
-		key, after, more := strings.Cut(rest, ".")
-		switch v := cur.(type) {
-		case map[string]any:
-			if x, ok := v[rest]; ok {
-				return valueText(x)
-			}
-			x, ok := v[key]
-			if !ok || !more {
-				return jsonText{}, false
-			}
-			cur, rest = x, after
-		case []any:
-			i, ok := parseIndex(key)
-			if !ok || i >= len(v) {
-				return jsonText{}, false
-			}
-			if !more {
-				return valueText(v[i])
-			}
-			cur, rest = v[i], after
-		default:
-			return jsonText{}, false
-		}
+	v, ok := providers.ValueAt(m, path)
+	if !ok {
+		return jsonText{}, false
 	}
+	return valueText(v)
 }
 
 // valueText renders a decoded JSON value (or a Go scalar a caller put in a
