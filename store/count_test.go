@@ -55,6 +55,7 @@ func TestCountsCanceled(t *testing.T) {
 	}{
 		{"inbox", func() error { _, err := s.InboxCounts(ctx); return err }},
 		{"outbox", func() error { _, err := s.OutboxCounts(ctx); return err }},
+		{"records", func() error { _, err := s.CountRecords(ctx, testKey); return err }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 // EmptyRecords removes every record of a model, deleted ones included,
 // without recording deletions: the cache starts over, as Nango's
 // emptyCache does. The model's cursor sequence is kept, so cursors handed
-// out before stay valid and records saved again come after them. It
-// reports how many records it removed.
+// out before stay valid and records saved again come after them; the live
+// count (CountRecords) is 0. It reports how many records it removed.
 func (s *Store) EmptyRecords(ctx context.Context, key ModelKey) (int, error) {
 	if err := key.validate(); err != nil {
 		return 0, fmt.Errorf("empty records %s: %w", key, err)
@@ -34,39 +34,10 @@ func (s *Store) EmptyRecords(ctx context.Context, key ModelKey) (int, error) {
 				return false, err
 			}
 		}
-		return true, nil
+		return true, putLive(m.bucket, 0)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("empty records %s: %w", key, err)
-	}
-	return n, nil
-}
-
-// CountRecords counts a model's records that are not deleted. It reads
-// every record's header: O(records), for status pages, not hot paths.
-func (s *Store) CountRecords(ctx context.Context, key ModelKey) (int, error) {
-	if err := key.validate(); err != nil {
-		return 0, fmt.Errorf("count records %s: %w", key, err)
-	}
-	n := 0
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		m, err := openModel(tx, key, false)
-		if err != nil || m == nil {
-			return err
-		}
-		return m.data.ForEach(func(id, v []byte) error {
-			h, err := decodeHeader(v)
-			if err != nil {
-				return fmt.Errorf("record %q: %w", id, err)
-			}
-			if h.action != codeDeleted {
-				n++
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return 0, fmt.Errorf("count records %s: %w", key, err)
 	}
 	return n, nil
 }

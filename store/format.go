@@ -16,7 +16,10 @@ import (
 //	1: everything before the version was kept (a file without one).
 //	2: a name-index entry of the operations log lists a batch's ids
 //	   (execution_entries.go); format 1 binaries miss them.
-const formatVersion = 2
+//	3: a model's bucket keeps its live count, the records not deleted
+//	   (livecount.go); format 2 binaries would write records without
+//	   moving it. Models from before are counted once, on first use.
+const formatVersion = 3
 
 var (
 	bucketFormat = []byte("format")

@@ -52,11 +52,12 @@ func TestFormatVersion(t *testing.T) {
 	for _, tc := range []struct {
 		name, stored, want, err string
 	}{
-		{"new file", "-", "2", ""},
-		{"before versions", "", "2", ""},
-		{"format 1", "1", "2", ""},
-		{"current", "2", "2", ""},
-		{"newer", "3", "3", "written by a newer ferry (format 3; this binary reads formats up to 2)"},
+		{"new file", "-", "3", ""},
+		{"before versions", "", "3", ""},
+		{"format 1", "1", "3", ""},
+		{"format 2", "2", "3", ""},
+		{"current", "3", "3", ""},
+		{"newer", "4", "4", "written by a newer ferry (format 4; this binary reads formats up to 3)"},
 		{"garbage", "two", "two", `format version "two" is not a number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +77,7 @@ func TestFormatVersion(t *testing.T) {
 			if tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
 				t.Fatalf("open: %v, want %q", err, tc.err)
 			}
-			if tc.stored == "3" && !errors.Is(err, ErrNewerFormat) {
+			if tc.stored == "4" && !errors.Is(err, ErrNewerFormat) {
 				t.Fatalf("open a newer file: %v is not ErrNewerFormat", err)
 			}
 			if s != nil {

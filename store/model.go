@@ -13,9 +13,13 @@ import (
 //	records → <env NUL integration NUL connection> → <model> (sequence = last cursor)
 //	    "data":  record id → header + JSON
 //	    "index": cursor sequence (8 bytes, big-endian) → record id
+//	    "live":  how many records are not deleted (livecount.go)
+//	    "pruned-until": the prune watermark (prune.go)
 //
 // Each record has exactly one index entry, at its latest change, so walking
-// the index in key order yields every change once, in order.
+// the index in key order yields every change once, in order. The two plain
+// keys sit beside the buckets, never among the records: reads walk "data"
+// and "index" only.
 var (
 	bucketData  = []byte("data")
 	bucketIndex = []byte("index")
@@ -27,6 +31,7 @@ type modelTx struct {
 	cursor              *bolt.Cursor // on data, reused by lookups
 	seq                 uint64       // last sequence handed out
 	changes             int
+	live                int     // change of the live count by this transaction's writes
 	seqBuf              [8]byte // bbolt copies keys, so one buffer serves every index key
 }
 
@@ -43,8 +48,13 @@ func openModel(tx *bolt.Tx, key ModelKey, create bool) (*modelTx, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create connection bucket: %w", err)
 		}
-		if b, err = conn.CreateBucketIfNotExists([]byte(key.Model)); err != nil {
-			return nil, fmt.Errorf("create model bucket: %w", err)
+		if b = conn.Bucket([]byte(key.Model)); b == nil {
+			if b, err = conn.CreateBucket([]byte(key.Model)); err != nil {
+				return nil, fmt.Errorf("create model bucket: %w", err)
+			}
+			if err := putLive(b, 0); err != nil { // counted from birth: no scan
+				return nil, err
+			}
 		}
 		for _, name := range [][]byte{bucketData, bucketIndex} {
 			if _, err := b.CreateBucketIfNotExists(name); err != nil {
@@ -85,11 +95,13 @@ func (m *modelTx) lookup(id []byte) (value []byte, h header, found bool, err err
 
 // write stores value (whose first headerSize bytes receive h) as the
 // record's new state at the next cursor, moving its index entry there from
-// old's position. Neither id nor value may change before the transaction
+// old's position (nil: a new record), and notes the change of the live
+// count for finish. Neither id nor value may change before the transaction
 // ends: bbolt keeps referring to them until it commits.
 func (m *modelTx) write(id []byte, value []byte, h *header, old *header) error {
 	m.seq++
 	m.changes++
+	m.live += isLive(h) - isLive(old)
 	h.seq = m.seq
 	h.encode(value)
 	if old != nil {
@@ -113,13 +125,17 @@ func (m *modelTx) seqKey(seq uint64) []byte {
 	return m.seqBuf[:]
 }
 
-// finish persists the sequence and reports whether anything changed.
+// finish persists the sequence and the live count and reports whether
+// anything changed.
 func (m *modelTx) finish() (changed bool, err error) {
 	if m.changes == 0 {
 		return false, nil
 	}
 	if err := m.bucket.SetSequence(m.seq); err != nil {
 		return false, fmt.Errorf("set sequence: %w", err)
+	}
+	if err := m.saveLive(); err != nil {
+		return false, err
 	}
 	return true, nil
 }

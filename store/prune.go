@@ -104,6 +104,8 @@ func (m *modelTx) prune(res *PruneResult, until uint64, limit int, now int64) (b
 				res.HasMore = true
 				break
 			}
+			// The record keeps its action, so the live count (livecount.go)
+			// does not move: a pruned record counts as it did.
 			id = append([]byte(nil), id...) // bbolt keeps the key until the commit
 			if err := m.data.Put(id, prunedValue(id, v, &h, now)); err != nil {
 				return false, fmt.Errorf("prune record %q: %w", id, err)
