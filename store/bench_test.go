@@ -135,19 +135,8 @@ func BenchmarkSaveRecords(b *testing.B) {
 // BenchmarkListRecords pages through 20,000 changes, 1000 at a time.
 func BenchmarkListRecords(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	key := ModelKey{Connection: testConn, Model: "Issue"}
 	const total = 20 * benchBatch
-	for i := range total / benchBatch {
-		batch := benchBatchOf(func(j int) string { return fmt.Sprintf("issue-%09d", i*benchBatch+j) }, 0)
-		if _, err := s.SaveRecords(ctx, key, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
+	s, key := benchFilled(b, total)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -188,22 +177,11 @@ func BenchmarkParseBatch(b *testing.B) {
 // tenth of them deleted), as the sync status does once per model.
 func BenchmarkCountRecords(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	key := ModelKey{Connection: testConn, Model: "Issue"}
 	const total = 100 * benchBatch
+	s, key := benchFilled(b, total)
 	var deleted []string
-	for i := range total / benchBatch {
-		id := func(j int) string { return fmt.Sprintf("issue-%09d", i*benchBatch+j) }
-		if _, err := s.SaveRecords(ctx, key, benchBatchOf(id, 0)); err != nil {
-			b.Fatal(err)
-		}
-		for j := 0; j < benchBatch; j += 10 {
-			deleted = append(deleted, id(j))
-		}
+	for i := 0; i < total; i += 10 {
+		deleted = append(deleted, benchIssueID(i))
 	}
 	if _, err := s.DeleteRecords(ctx, key, deleted); err != nil {
 		b.Fatal(err)
@@ -216,4 +194,26 @@ func BenchmarkCountRecords(b *testing.B) {
 			b.Fatalf("count = %d, %v; want %d", n, err, want)
 		}
 	}
+}
+
+// benchIssueID is the id of the i-th record benchFilled saves.
+func benchIssueID(i int) string { return fmt.Sprintf("issue-%09d", i) }
+
+// benchFilled is a NoSync store (closed with the benchmark) whose model
+// Issue holds total ~1 KB records, saved in batches of benchBatch.
+func benchFilled(b *testing.B, total int) (*Store, ModelKey) {
+	b.Helper()
+	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	key := ModelKey{Connection: testConn, Model: "Issue"}
+	for i := range total / benchBatch {
+		batch := benchBatchOf(func(j int) string { return benchIssueID(i*benchBatch + j) }, 0)
+		if _, err := s.SaveRecords(context.Background(), key, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, key
 }
