@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -19,6 +20,10 @@ var ErrUnknownProvider = errors.New("unknown provider")
 // safe for concurrent use.
 type Catalog struct {
 	entries map[string]entry
+	// webhooks caches WebhookConfig's answers (name → Webhook): a catalog
+	// does not change once loaded, and decoding an entry is most of what
+	// reading its webhook rules costs.
+	webhooks sync.Map
 }
 
 // entry is one provider as read: its top-level fields, undecoded, so that
@@ -131,6 +136,24 @@ func (c *Catalog) Get(name string) (Provider, error) {
 		return Provider{}, err
 	}
 	return e.decode(name)
+}
+
+// WebhookConfig is Get(name).WebhookConfig(), decoded once per name; the
+// zero Webhook for a name the catalog lacks or cannot decode. The result
+// shares no memory with the catalog.
+func (c *Catalog) WebhookConfig(name string) Webhook {
+	if c == nil {
+		return Webhook{}
+	}
+	if w, ok := c.webhooks.Load(name); ok {
+		return w.(Webhook).clone()
+	}
+	var w Webhook
+	if p, err := c.Get(name); err == nil {
+		w = p.WebhookConfig()
+	}
+	c.webhooks.Store(name, w.clone())
+	return w
 }
 
 // resolve returns the entry name with its alias chain applied: the

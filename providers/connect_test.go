@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -98,4 +99,44 @@ func TestPostConnectionRequests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCatalogWebhookConfig: the cached rules equal the decoded ones, and
+// a caller changing its copy changes nobody else's.
+func TestCatalogWebhookConfig(t *testing.T) {
+	cat := Builtin()
+	for _, name := range []string{"github", "slack", "hubspot", "nope"} {
+		want := Webhook{}
+		if p, err := cat.Get(name); err == nil {
+			want = p.WebhookConfig()
+		}
+		for range 2 { // decoded, then cached
+			got := cat.WebhookConfig(name)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: %+v, want %+v", name, got, want)
+			}
+			if len(got.Routing) > 0 {
+				got.Routing[0].ConnectionConfig = "changed"
+			}
+		}
+	}
+	var nilCat *Catalog
+	if w := nilCat.WebhookConfig("github"); !reflect.DeepEqual(w, Webhook{}) {
+		t.Fatalf("nil catalog: %+v", w)
+	}
+}
+
+func BenchmarkCatalogWebhookConfig(b *testing.B) {
+	cat := Builtin()
+	b.Run("get-and-decode", func(b *testing.B) {
+		for b.Loop() {
+			p, _ := cat.Get("hubspot")
+			_ = p.WebhookConfig()
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			_ = cat.WebhookConfig("hubspot")
+		}
+	})
 }

@@ -11,14 +11,18 @@ import "slices"
 // memory with p.
 func (p Provider) WebhookConfig() Webhook {
 	if p.Webhook != nil {
-		w := *p.Webhook
-		w.Routing = slices.Clone(w.Routing)
-		return w
+		return p.Webhook.clone()
 	}
 	if w, ok := scriptWebhook(p.WebhookRoutingScript); ok {
 		return w
 	}
 	return Webhook{}
+}
+
+// clone is w sharing no memory with it.
+func (w Webhook) clone() Webhook {
+	w.Routing = slices.Clone(w.Routing)
+	return w
 }
 
 // scriptWebhook returns the rules of one of Nango's webhook routing

@@ -148,10 +148,7 @@ func (s *Server) rejectWebhook(c *fiber.Ctx, integration string, r webhooks.Requ
 // routing script; the zero config for a provider that left the catalog)
 // with the integration's own signature scheme over them, if it has one.
 func (s *Server) webhookConfig(it store.Integration) (*providers.Webhook, error) {
-	var cfg providers.Webhook
-	if p, err := s.cfg.Providers.Get(it.Provider); err == nil {
-		cfg = p.WebhookConfig() // its own block, else the rules of Nango's routing script
-	}
+	cfg := s.cfg.Providers.WebhookConfig(it.Provider) // its own block, else the rules of Nango's routing script
 	ic, err := integrationConfigOf(it)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/outbox"
-	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 )
 
@@ -45,10 +44,7 @@ func (d *Dispatcher) attribute(ctx context.Context, en store.InboxEntry) (store.
 	if err != nil {
 		return en, err
 	}
-	var cfg providers.Webhook
-	if p, err := d.cfg.Providers.Get(it.Provider); err == nil {
-		cfg = p.WebhookConfig()
-	}
+	cfg := d.cfg.Providers.WebhookConfig(it.Provider)
 	candidates, err := d.candidates(ctx, en)
 	if err != nil {
 		return en, err
