@@ -30,6 +30,13 @@ type Webhook struct {
 	// (e.g. X-GitHub-Delivery); without one, a hash of the body identifies
 	// the event for deduplication.
 	DeliveryIDHeader string `yaml:"delivery_id_header"`
+	// Events names the array of events in a body that carries several
+	// (HubSpot posts an array, Xero {"events": [...]}): a dotted path, or
+	// "." for the body itself. Each event is then attributed, typed and
+	// handled on its own, as Nango's routing scripts do, and the paths of
+	// EventType and Routing are read in each event. Empty: the body is one
+	// event.
+	Events string `yaml:"events"`
 	// EventType says where the event's type is: a header or a path in the
 	// payload (dotted, e.g. "event.type"); matched against each sync's
 	// webhookSubscriptions.
@@ -77,6 +84,11 @@ func (w Webhook) Validate() error {
 	case "", "hex", "base64":
 	default:
 		return fmt.Errorf("signature_encoding: %q, want hex or base64", w.SignatureEncoding)
+	}
+	if w.Events != "." {
+		if err := validPath("events", w.Events); err != nil {
+			return err
+		}
 	}
 	if w.EventType != (WebhookValue{}) {
 		if err := w.EventType.validate(); err != nil {

@@ -63,14 +63,13 @@ func scriptWebhook(script string) (Webhook, bool) {
 			},
 		}, true
 	case "hubspotWebhookRouting":
-		// HubSpot posts an array of events, each with its portalId.
+		// HubSpot posts an array of events, each with its portalId; Nango
+		// routes each on its own.
 		return Webhook{
 			Signature: "hubspot-v3",
-			EventType: WebhookValue{Path: "0.subscriptionType"},
-			Routing: []WebhookRoute{
-				{WebhookValue: WebhookValue{Path: "portalId"}, ConnectionConfig: "portalId"},
-				{WebhookValue: WebhookValue{Path: "0.portalId"}, ConnectionConfig: "portalId"},
-			},
+			Events:    ".",
+			EventType: WebhookValue{Path: "subscriptionType"},
+			Routing:   []WebhookRoute{{WebhookValue: WebhookValue{Path: "portalId"}, ConnectionConfig: "portalId"}},
 		}, true
 	case "linearWebhookRouting":
 		return Webhook{
@@ -94,16 +93,18 @@ func scriptWebhook(script string) (Webhook, bool) {
 			Signature:         "hmac-sha256",
 			SignatureHeader:   "X-Xero-Signature",
 			SignatureEncoding: "base64",
-			EventType:         WebhookValue{Path: "events.0.eventType"},
-			Routing:           []WebhookRoute{{WebhookValue: WebhookValue{Path: "events.0.tenantId"}, ConnectionConfig: "tenant_id"}},
+			Events:            "events",
+			EventType:         WebhookValue{Path: "eventType"},
+			Routing:           []WebhookRoute{{WebhookValue: WebhookValue{Path: "tenantId"}, ConnectionConfig: "tenant_id"}},
 		}, true
 	case "attioWebhookRouting":
 		return Webhook{
 			Signature:         "hmac-sha256",
 			SignatureHeader:   "X-Attio-Signature",
 			SignatureEncoding: "hex",
-			EventType:         WebhookValue{Path: "events.0.event_type"},
-			Routing:           []WebhookRoute{{WebhookValue: WebhookValue{Path: "events.0.id.workspace_id"}, ConnectionConfig: "workspace_id"}},
+			Events:            "events",
+			EventType:         WebhookValue{Path: "event_type"},
+			Routing:           []WebhookRoute{{WebhookValue: WebhookValue{Path: "id.workspace_id"}, ConnectionConfig: "workspace_id"}},
 		}, true
 	case "notionWebhookRouting":
 		return Webhook{

@@ -145,3 +145,44 @@ func TestWebhooksReachTheirConnection(t *testing.T) {
 		t.Fatalf("%d forwards, want 6: %v", forwards, sink.list())
 	}
 }
+
+// TestBatchedWebhooksAreSplit posts one HubSpot-style body carrying events
+// of two portals and of two types: each event reaches its own portal's
+// connection alone, and only the subscribed type is handled.
+func TestBatchedWebhooksAreSplit(t *testing.T) {
+	h := newFnHarness(t, nil)
+	h.must(http.StatusOK, "POST", "/integrations", []byte(`{"unique_key":"hs","provider":"hubspot","webhook_signature":{"scheme":"none"}}`), "Content-Type", "application/json")
+	for conn, portal := range map[string]int{"p1": 1001, "p2": 1002} {
+		h.must(http.StatusCreated, "POST", "/connections", []byte(fmt.Sprintf(`{"connection_id":%q,"provider_config_key":"hs",
+			"credentials":{"type":"OAUTH2","access_token":"tok"},"connection_config":{"portalId":%d}}`, conn, portal)), "Content-Type", "application/json")
+	}
+	h.deploy("hs/syncs/contacts")
+	if err := h.srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	body := `[{"objectId":11,"portalId":1001,"subscriptionType":"contact.creation"},
+		{"objectId":21,"portalId":1002,"subscriptionType":"contact.creation"},
+		{"objectId":12,"portalId":1001,"subscriptionType":"contact.deletion"},
+		{"objectId":13,"portalId":1001,"subscriptionType":"contact.creation"},
+		{"objectId":99,"portalId":4040,"subscriptionType":"contact.creation"}]`
+	ack := h.must(http.StatusOK, "POST", "/webhook/dev/hs", []byte(body), "Content-Type", "application/json")
+	en := h.waitInbox(ack["id"])
+	if en["status"] != "processed" || en["event_type"] != "contact.creation" {
+		t.Fatalf("event: %v", en)
+	}
+	contacts := func(conn string) map[string]string {
+		out := h.must(http.StatusOK, "GET", "/records?model=Contact", nil, "Connection-Id", conn, "Provider-Config-Key", "hs")
+		got := map[string]string{}
+		for _, r := range out["records"].([]any) {
+			r := r.(map[string]any)
+			got[r["id"].(string)] = r["portal"].(string)
+		}
+		return got
+	}
+	if got := contacts("p1"); len(got) != 2 || got["11"] != "1001" || got["13"] != "1001" {
+		t.Errorf("p1's contacts: %v", got)
+	}
+	if got := contacts("p2"); len(got) != 1 || got["21"] != "1002" {
+		t.Errorf("p2's contacts: %v", got)
+	}
+}

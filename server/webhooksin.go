@@ -101,7 +101,7 @@ func (s *Server) receiveWebhook(c *fiber.Ctx) error {
 	}
 	e := store.InboxEntry{
 		Environment: env, Integration: it.UniqueKey, ReceivedAt: received,
-		DeliveryID: webhooks.DeliveryID(cfg, r), EventType: webhooks.EventType(cfg, r, payload),
+		DeliveryID: webhooks.DeliveryID(cfg, r), EventType: webhooks.FirstEventType(cfg, r, payload),
 		Header: webhooks.KeepHeaders(r.Header), Body: body,
 	}
 	if s.cfg.Inbox.discard {

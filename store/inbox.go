@@ -80,6 +80,10 @@ type InboxTarget struct {
 	Attempts      int       `json:"attempts,omitempty"`
 	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 	LastError     string    `json:"last_error,omitempty"`
+	// Events are the indexes of the payload's events attributed to the
+	// connection, when the payload carries several (webhooks.Events);
+	// empty: the whole payload.
+	Events []int `json:"events,omitempty"`
 }
 
 // AppendInbox stores e as a new pending entry (its ID, UpdatedAt and,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/outbox"
+	"github.com/ferryhq/ferry/providers"
 	"github.com/ferryhq/ferry/store"
 )
 
@@ -49,17 +50,35 @@ func (d *Dispatcher) attribute(ctx context.Context, en store.InboxEntry) (store.
 	if err != nil {
 		return en, err
 	}
-	conns, reason := Attribute(cfg, req.Header, payload, candidates)
-	if err := d.forward(ctx, en, it.Provider, payload, conns); err != nil {
-		return en, fmt.Errorf("forward event %d: %w", en.ID, err)
+	// Each event the payload carries is attributed (and forwarded) on its
+	// own; a connection's target lists its events when there are several.
+	events := Events(cfg, payload)
+	var targets []store.InboxTarget
+	at := map[string]int{} // connection → index in targets
+	var reason string
+	for i, ev := range events {
+		conns, why := Attribute(cfg, req.Header, ev, candidates)
+		if i == 0 {
+			reason = why
+		}
+		if err := d.forward(ctx, en, it.Provider, ev, conns); err != nil {
+			return en, fmt.Errorf("forward event %d: %w", en.ID, err)
+		}
+		for _, c := range conns {
+			j, ok := at[c]
+			if !ok {
+				j, at[c] = len(targets), len(targets)
+				targets = append(targets, store.InboxTarget{ConnectionID: c, Status: TargetPending})
+			}
+			if len(events) > 1 {
+				targets[j].Events = append(targets[j].Events, i)
+			}
+		}
 	}
 	return d.cfg.Store.UpdateInbox(ctx, en.ID, func(e *store.InboxEntry) error {
-		e.Targets = make([]store.InboxTarget, 0, len(conns))
-		for _, c := range conns {
-			e.Targets = append(e.Targets, store.InboxTarget{ConnectionID: c, Status: TargetPending})
-		}
+		e.Targets = append([]store.InboxTarget{}, targets...)
 		e.Status, e.LastError = store.InboxPending, ""
-		if len(conns) == 0 {
+		if len(targets) == 0 {
 			e.Status, e.LastError = store.InboxUnattributed, "no connection matches: "+reason
 		}
 		return nil
@@ -146,23 +165,58 @@ func (d *Dispatcher) handle(ctx context.Context, id uint64, conn string) {
 	}
 }
 
-// run runs every handler subscribed to the event's type for conn.
+// run runs, for conn, every handler subscribed to each of its events'
+// types: the whole payload when it is one event, else each event
+// attributed to conn, in order, on its own (as Nango hands them).
 func (d *Dispatcher) run(ctx context.Context, en store.InboxEntry, conn string) error {
 	subs, err := d.cfg.Handlers.WebhookSyncs(ctx, en.Integration)
 	if err != nil {
 		return err
 	}
-	payload, err := Payload(request(en))
+	req := request(en)
+	payload, err := Payload(req)
 	if err != nil {
 		return err
 	}
+	var cfg providers.Webhook
+	if it, err := d.cfg.Store.GetIntegration(ctx, en.Environment, en.Integration); err == nil {
+		cfg = d.cfg.Providers.WebhookConfig(it.Provider)
+	}
+	events := Events(cfg, payload)
+	key := store.SyncKey{Connection: store.Connection{Environment: en.Environment, ProviderConfigKey: en.Integration, ConnectionID: conn}}
 	var errs []error
-	for _, s := range subs {
-		if !Subscribed(en.EventType, s.Subscriptions) {
-			continue
+	for _, i := range eventsOf(en, conn, len(events)) {
+		ev, typ := events[i], en.EventType
+		if len(events) > 1 {
+			typ = EventType(&cfg, req, ev)
 		}
-		key := store.SyncKey{Connection: store.Connection{Environment: en.Environment, ProviderConfigKey: en.Integration, ConnectionID: conn}, Sync: s.Name}
-		errs = append(errs, d.cfg.Handlers.RunWebhook(ctx, key, payload))
+		for _, s := range subs {
+			if Subscribed(typ, s.Subscriptions) {
+				key.Sync = s.Name
+				errs = append(errs, d.cfg.Handlers.RunWebhook(ctx, key, ev))
+			}
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// eventsOf is the indexes of the events attributed to conn: its target's
+// list, or all n when it has none (a payload of one event).
+func eventsOf(en store.InboxEntry, conn string, n int) []int {
+	for _, t := range en.Targets {
+		if t.ConnectionID == conn && len(t.Events) > 0 {
+			out := make([]int, 0, len(t.Events))
+			for _, i := range t.Events {
+				if i >= 0 && i < n {
+					out = append(out, i)
+				}
+			}
+			return out
+		}
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }

@@ -142,10 +142,11 @@ func TestAttribute(t *testing.T) {
 			candidates: slackConns, want: []string{"nango-style", "nested"}, reason: "fan-out",
 		},
 		{
-			name:       "hubspot: an array of events, the first one's portal",
+			// HubSpot's array is split first (Events): each event is routed.
+			name:       "hubspot: one event of an array",
 			cfg:        hubspot,
-			payload:    `[{"eventId":1,"subscriptionType":"contact.creation","portalId":62515,"objectId":123},{"eventId":2,"portalId":62515}]`,
-			candidates: hubspotConns, want: []string{"portal-1"}, reason: "rule:0.portalId=62515",
+			payload:    string(Events(hubspot, json.RawMessage(`[{"eventId":1,"subscriptionType":"contact.creation","portalId":62515,"objectId":123},{"eventId":2,"portalId":1}]`))[0]),
+			candidates: hubspotConns, want: []string{"portal-1"}, reason: "rule:portalId=62515",
 		},
 		{
 			name:       "hubspot: one event as an object, string id in the config",
