@@ -42,6 +42,22 @@ func testEngineWith(t testing.TB, host HostFunc, closeOnDone bool) *Engine {
 	return e
 }
 
+// evalInstance is a new instance of e, closed when the test ends, that has
+// evaluated src.
+func evalInstance(t testing.TB, e *Engine, src string) *Instance {
+	t.Helper()
+	ctx := context.Background()
+	inst, err := e.NewInstance(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inst.Close(ctx) })
+	if err := inst.Eval(ctx, "t.js", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
 var testCache = wazero.NewCompilationCache()
 
 func TestEvalAndCall(t *testing.T) {
@@ -177,15 +193,7 @@ func testTimeout(t *testing.T, e *Engine) {
 func TestTimers(t *testing.T) {
 	e := testEngine(t, nil)
 	ctx := context.Background()
-	inst, err := e.NewInstance(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	src := `globalThis.f = async () => { const t0 = Date.now(); await new Promise(r => setTimeout(r, 30)); const out = []; await Promise.all([1,2,3].map(async i => { await new Promise(r => setTimeout(r, 10 * (4 - i))); out.push(i); })); return JSON.stringify({waited: Date.now() - t0 >= 30, out}); };`
-	if err := inst.Eval(ctx, "t.js", []byte(src)); err != nil {
-		t.Fatal(err)
-	}
+	inst := evalInstance(t, e, `globalThis.f = async () => { const t0 = Date.now(); await new Promise(r => setTimeout(r, 30)); const out = []; await Promise.all([1,2,3].map(async i => { await new Promise(r => setTimeout(r, 10 * (4 - i))); out.push(i); })); return JSON.stringify({waited: Date.now() - t0 >= 30, out}); };`)
 	got, err := inst.Call(ctx, "f")
 	if err != nil {
 		t.Fatal(err)
@@ -240,15 +248,8 @@ func TestLimits(t *testing.T) {
 		{"deep but within the stack", `function r(n) { return n ? 1 + r(n - 1) : 0 } globalThis.f = () => { r(2500); throw new Error("fine") }`, "Error: fine"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			inst, err := e.NewInstance(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer inst.Close(ctx)
-			if err := inst.Eval(ctx, "t.js", []byte(tc.src)); err != nil {
-				t.Fatal(err)
-			}
-			_, err = inst.Call(ctx, "f")
+			inst := evalInstance(t, e, tc.src)
+			_, err := inst.Call(ctx, "f")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}

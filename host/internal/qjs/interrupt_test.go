@@ -148,14 +148,7 @@ func TestAppendSigned(t *testing.T) {
 func TestDeadlineErrors(t *testing.T) {
 	e := testEngine(t, nil)
 	ctx := context.Background()
-	inst, err := e.NewInstance(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	if err := inst.Eval(ctx, "t.js", []byte(`globalThis.f = () => { for (;;) {} }; globalThis.g = () => "g"`)); err != nil {
-		t.Fatal(err)
-	}
+	inst := evalInstance(t, e, `globalThis.f = () => { for (;;) {} }; globalThis.g = () => "g"`)
 
 	done, cancel := context.WithCancel(ctx)
 	cancel()
@@ -183,15 +176,7 @@ func TestDeadlineLeavesLiveCallsAlone(t *testing.T) {
 	e := testEngine(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	inst, err := e.NewInstance(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	src := `globalThis.f = () => { let n = 0; for (let i = 0; i < 1e6; i++) n += i % 7; return String(n); }`
-	if err := inst.Eval(ctx, "t.js", []byte(src)); err != nil {
-		t.Fatal(err)
-	}
+	inst := evalInstance(t, e, `globalThis.f = () => { let n = 0; for (let i = 0; i < 1e6; i++) n += i % 7; return String(n); }`)
 	for range 3 {
 		if got, err := inst.Call(ctx, "f"); err != nil || got != "2999997" {
 			t.Fatalf("got %q, %v", got, err)
@@ -206,14 +191,7 @@ func TestDeadlineLeavesLiveCallsAlone(t *testing.T) {
 func TestSpinningGuestLetsGCRun(t *testing.T) {
 	e := testEngine(t, nil)
 	ctx := context.Background()
-	inst, err := e.NewInstance(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	if err := inst.Eval(ctx, "t.js", []byte(`globalThis.f = () => { for (;;) {} }`)); err != nil {
-		t.Fatal(err)
-	}
+	inst := evalInstance(t, e, `globalThis.f = () => { for (;;) {} }`)
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
