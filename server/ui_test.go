@@ -78,6 +78,14 @@ func TestDashboardSession(t *testing.T) {
 			t.Errorf("session cookie lacks %s: %s", want, set)
 		}
 	}
+	// Behind a TLS-terminating proxy the cookie is HTTPS-only.
+	res = h.uiRequest("POST", "/ui/login", "secret_key="+fnTestKey, "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-Proto", "https")
+	if set := strings.Join(res.Header["Set-Cookie"], "; "); !strings.Contains(strings.ToLower(set), "secure") {
+		t.Errorf("session cookie over https is not Secure: %s", set)
+	}
+	if set := strings.Join(h.uiRequest("POST", "/ui/login", "secret_key="+fnTestKey, "Content-Type", "application/x-www-form-urlencoded").Header["Set-Cookie"], "; "); strings.Contains(strings.ToLower(set), "secure") {
+		t.Errorf("session cookie over plain http is Secure (the browser would drop it): %s", set)
+	}
 	cookie := h.signIn()
 
 	page := h.uiRequest("GET", "/ui/", "", "Cookie", cookie)
